@@ -1,0 +1,17 @@
+# Thin aliases for dev.py, which needs nothing but Python 3.11+.
+.PHONY: run test lint ci bench
+
+run:
+	python3 dev.py run
+
+test:
+	python3 dev.py test
+
+lint:
+	.venv/bin/ruff check .
+
+ci:
+	bash .ci/run
+
+bench:
+	.venv/bin/python bench/run.py

@@ -1,0 +1,227 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class ContentBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(form_classname="title", max_length=120)
+    paragraph = blocks.RichTextBlock()
+    image = ImageBlock()
+    quote = blocks.BlockQuoteBlock()
+
+
+class ShopIndexPage(Page):
+    """The root of the category tree (e.g. /shop/)."""
+
+    intro = StreamField(ContentBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["catalog.CategoryPage"]
+    max_count = 1
+
+
+class CategoryPage(Page):
+    intro = StreamField(ContentBlock(), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        # "+": no reverse accessor needed from images to every page type that uses them.
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("hero_image"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["catalog.ShopIndexPage", "catalog.CategoryPage"]
+    subpage_types = ["catalog.CategoryPage"]
+
+
+class ProductTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "catalog.ProductPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ProductPage(Page):
+    """A product, edited by its vendor (and editors) in the Wagtail admin.
+
+    Lives under its vendor's storefront page so Wagtail's tree permissions scope vendors.
+    Variants and gallery images are modelcluster inlines: they follow drafts, revisions and
+    moderation with the page. Stock does not: see `Stock`.
+    """
+
+    summary = models.CharField(max_length=300, blank=True)
+    body = StreamField(ContentBlock(), blank=True)
+    price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0"))])
+    compare_at_price = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="The former price, shown struck through when it is higher than the price.",
+    )
+    categories = ParentalManyToManyField(
+        "catalog.CategoryPage", blank=True, related_name="products"
+    )
+    tags = ClusterTaggableManager(through=ProductTag, blank=True)
+    # Derived from the parent storefront on every save so it can never diverge from the
+    # tree; not editable, so no form (or restored revision) can set it.
+    vendor = models.ForeignKey(
+        "vendors.Vendor",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("price"), FieldPanel("compare_at_price")], heading="Pricing"),
+        FieldPanel("categories"),
+        FieldPanel("tags"),
+        InlinePanel("variants", heading="Variants", label="Variant", min_num=1),
+        InlinePanel("gallery_images", heading="Gallery", label="Image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("variants", [index.SearchField("sku")]),
+        index.RelatedFields("vendor", [index.SearchField("name")]),
+        index.RelatedFields("categories", [index.SearchField("title")]),
+        index.FilterField("price"),
+        index.FilterField("vendor"),
+        index.FilterField("first_published_at"),
+    ]
+    parent_page_types = ["vendors.VendorPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        indexes = [models.Index(fields=["price"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="catalog_productpage_price_non_negative"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.path:
+            parent = self.get_parent()
+            if parent is not None:
+                self.vendor_id = getattr(parent.specific_deferred, "vendor_id", None)
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+class ProductVariant(Orderable):
+    """A purchasable version of a product (size, colour…). Cart lines and stock point here."""
+
+    page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    # Option name -> value, e.g. {"size": "M", "colour": "Blue"}; empty for the default variant.
+    options = models.JSONField(default=dict, blank=True)
+    price_override = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leave empty to use the product's price.",
+    )
+
+    panels = [FieldPanel("sku"), FieldPanel("options"), FieldPanel("price_override")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_override__isnull=True) | models.Q(price_override__gte=0),
+                name="catalog_variant_price_override_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page.title} ({self.label})" if self.options else self.page.title
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{value}" for value in self.options.values()) or "Default"
+
+    @property
+    def price(self) -> Decimal:
+        return self.price_override if self.price_override is not None else self.page.price
+
+
+class ProductGalleryImage(Orderable):
+    page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.CASCADE,
+        # "+": the image model does not need a reverse accessor for gallery rows.
+        related_name="+",
+    )
+    caption = models.CharField(max_length=250, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+class Stock(models.Model):
+    """On-hand quantity of one variant.
+
+    Kept off the page on purpose: publishing a page restores its fields (and its inlines)
+    from a revision, so a quantity stored there would be rolled back by every publish.
+    Changed only by the functions in `catalog.inventory`; the database refuses a negative
+    quantity whatever code tries.
+    """
+
+    variant = models.OneToOneField(
+        ProductVariant, on_delete=models.CASCADE, primary_key=True, related_name="stock"
+    )
+    quantity = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="catalog_stock_quantity_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku}: {self.quantity}"
+
+    @property
+    def availability(self) -> str:
+        return availability_for(self.quantity)
+
+
+class Availability(models.TextChoices):
+    IN_STOCK = "in_stock", "In stock"
+    LOW_STOCK = "low_stock", "Low stock"
+    SOLD_OUT = "sold_out", "Sold out"
+
+
+def availability_for(quantity: int | None) -> str:
+    """Availability is derived from stock, never stored."""
+    if not quantity or quantity <= 0:
+        return Availability.SOLD_OUT
+    if quantity <= settings.LOW_STOCK_THRESHOLD:
+        return Availability.LOW_STOCK
+    return Availability.IN_STOCK

@@ -1,0 +1,61 @@
+"""Project-wide fixtures: the Wagtail site tree and the service gates.
+
+Service-backed tests ask for `postgres`, `redis_url` or `broker_url`. When the service is not
+configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the same situation fails.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def _service_missing(reason: str):
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres():
+    """The test database is PostgreSQL (DATABASE_URL=postgres://...)."""
+    if not settings.IS_POSTGRES:
+        _service_missing("PostgreSQL is not configured (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _service_missing("Redis is not configured (set REDIS_URL=redis://...)")
+    return url
+
+
+@pytest.fixture
+def broker_url():
+    url = os.environ.get("CELERY_BROKER_URL")
+    if not url:
+        _service_missing("RabbitMQ is not configured (set CELERY_BROKER_URL=amqp://...)")
+    return url
+
+
+@pytest.fixture
+def site_tree(db):
+    """The shop's page tree: a HomePage as the default site's root, the shop index (where
+    categories live) and the vendors index (where storefronts live)."""
+    from wagtail.models import Page, Site
+
+    from catalog.models import ShopIndexPage
+    from home.models import HomePage
+    from vendors.models import VendorIndexPage
+
+    root = Page.get_first_root_node()
+    home = HomePage(title="Nexus", slug="home-test")
+    root.add_child(instance=home)
+    Site.objects.all().delete()
+    site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    shop = ShopIndexPage(title="Shop", slug="shop")
+    home.add_child(instance=shop)
+    vendors = VendorIndexPage(title="Vendors", slug="vendors")
+    home.add_child(instance=vendors)
+    return type("SiteTree", (), {"site": site, "home": home, "shop": shop, "vendors": vendors})

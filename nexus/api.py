@@ -1,0 +1,87 @@
+"""API entry points: the DRF API at /api/v1/ and the Wagtail API v2 at /api/v2/.
+
+Every DRF error leaves as JSON of one stable shape:
+    {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
+`fields` is present only for validation errors.
+"""
+
+from django.http import Http404, JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from catalog.api.pages import CatalogPagesAPIViewSet
+from nexus.errors import DomainError
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        message = _first_message(value)
+        return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "message": exc.message}
+        if exc.field:
+            body["fields"] = {exc.field: [exc.message]}
+        return Response({"error": body}, status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = {"code": "invalid", "message": _first_message(detail), "fields": detail}
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        body = {"code": code, "message": _first_message(exc.detail)}
+    else:  # pragma: no cover - DRF only builds responses for APIException
+        body = {"code": "error", "message": str(exc)}
+    response.data = {"error": body}
+    return response
+
+
+def only_v1_endpoints(endpoints):
+    """drf-spectacular preprocessing hook: document /api/v1/ only."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def json_not_found(request, exception=None, **kwargs):
+    """404 for unknown paths under /api/: JSON, never the site's HTML page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}."}},
+        status=status.HTTP_404_NOT_FOUND,
+    )
+
+
+wagtail_api_router = WagtailAPIRouter("wagtailapi")
+wagtail_api_router.register_endpoint("pages", CatalogPagesAPIViewSet)
+wagtail_api_router.register_endpoint("images", ImagesAPIViewSet)
+wagtail_api_router.register_endpoint("documents", DocumentsAPIViewSet)
+
+v1_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("auth/", include("accounts.api.urls")),
+    path("", include("commerce.api.urls")),
+    path("vendor/", include("vendors.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include((v1_patterns, "api-v1"))),
+    path("v2/", wagtail_api_router.urls),
+    path("<path:unknown>", json_not_found),
+]

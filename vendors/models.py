@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class Vendor(models.Model):
+    """A seller on the marketplace. Created only through `vendors.services.vendor_onboard`."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    contact_email = models.EmailField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Trusted vendors publish directly; the others' edits go through moderation.
+    is_trusted = models.BooleanField(default=False)
+    commission_rate = models.DecimalField(
+        "commission rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    shipping_flat_rate = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Charged once per order for this vendor's items.",
+    )
+    payout_account_reference = models.CharField(max_length=255, blank=True)
+    # The Wagtail group and collection made by onboarding; kept so suspension and
+    # permission checks never have to guess them from names.
+    group = models.OneToOneField(
+        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="vendor"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vendor",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate__gte=0) & models.Q(commission_rate__lte=100),
+                name="vendors_vendor_commission_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipping_flat_rate__gte=0),
+                name="vendors_vendor_shipping_flat_rate_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class VendorMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_memberships"
+    )
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "vendor"], name="vendors_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} of {self.vendor})"
+
+
+class VendorIndexPage(Page):
+    """The parent of every storefront; the moderation workflow is attached here."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["vendors.VendorPage"]
+    max_count = 1
+
+
+class VendorPage(Page):
+    """A vendor's storefront. Its subtree is what the vendor's Wagtail group may edit."""
+
+    # PROTECT: a storefront without its vendor would leave products nobody owns.
+    vendor = models.OneToOneField(Vendor, on_delete=models.PROTECT, related_name="storefront")
+    intro = RichTextField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        # "+": the image library does not need a reverse accessor per page type.
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("logo")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["vendors.VendorIndexPage"]
+    subpage_types = ["catalog.ProductPage"]
