@@ -59,3 +59,13 @@ def site_tree(db):
     vendors = VendorIndexPage(title="Vendors", slug="vendors")
     home.add_child(instance=vendors)
     return type("SiteTree", (), {"site": site, "home": home, "shop": shop, "vendors": vendors})
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (the local-memory cache outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,57 @@
+"""Catalog test data: categories and products with variants and stock, built as Wagtail
+pages the way the admin would (add_child, revision, publish)."""
+
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from catalog import inventory
+from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopIndexPage
+
+_counter = iter(range(1, 1_000_000))
+
+
+def make_category(*, title: str | None = None, parent=None, publish: bool = True) -> CategoryPage:
+    title = title or f"Category {next(_counter)}"
+    parent = parent or ShopIndexPage.objects.get()
+    category = parent.add_child(instance=CategoryPage(title=title, slug=slugify(title)))
+    if publish:
+        category.save_revision().publish()
+    return category
+
+
+def make_product(
+    *,
+    vendor,
+    title: str | None = None,
+    price: Decimal | str = "10.00",
+    stock: int | list[int] = 10,
+    variants: list[dict] | None = None,
+    categories=(),
+    publish: bool = True,
+    compare_at_price: Decimal | str | None = None,
+) -> ProductPage:
+    """A product under `vendor`'s storefront. `variants` is a list of
+    {"sku": ..., "options": {...}, "price_override": ...}; by default one default variant.
+    `stock` is one quantity for every variant or a list, one per variant."""
+    number = next(_counter)
+    title = title or f"Product {number}"
+    variants = variants or [{"sku": f"SKU-{number}", "options": {}}]
+    product = ProductPage(
+        title=title,
+        slug=f"{slugify(title)}-{number}",
+        price=Decimal(price),
+        compare_at_price=Decimal(compare_at_price) if compare_at_price is not None else None,
+        summary=f"Summary of {title}",
+    )
+    product.variants = [ProductVariant(**variant) for variant in variants]
+    product.categories = list(categories)
+    vendor.storefront.add_child(instance=product)
+    revision = product.save_revision()
+    if publish:
+        revision.publish()
+    product.refresh_from_db()
+    quantities = stock if isinstance(stock, list) else [stock] * len(variants)
+    for variant, quantity in zip(product.variants.order_by("sort_order", "pk"), quantities, strict=True):
+        inventory.stock_set(variant_id=variant.pk, quantity=quantity)
+    return product
