@@ -3,10 +3,15 @@
 Run by .ci/run on a throw-away SQLite database so `python3 dev.py run` cannot silently rot.
 """
 
-import django
-from django.core.management import call_command
-from django.test import Client
-from django.test.utils import setup_test_environment
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 
 django.setup()
 setup_test_environment()

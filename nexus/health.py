@@ -31,7 +31,7 @@ def _check_broker() -> dict:
         return {"status": "ok", "mode": "eager"}
     from nexus.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return {"status": "ok", "mode": "broker"}
 
