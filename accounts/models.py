@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -64,3 +65,50 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+def validate_country_code(value: str) -> None:
+    """An ISO 3166-1 alpha-2 code in upper case, e.g. "DE" or "GB"."""
+    from accounts.countries import COUNTRIES
+
+    if value not in COUNTRIES:
+        raise ValidationError(
+            "%(value)s is not an ISO 3166-1 alpha-2 country code (e.g. DE, FR, GB, US).",
+            code="invalid_country",
+            params={"value": value or "An empty value"},
+        )
+
+
+class Address(models.Model):
+    """A shopper's saved shipping address. Orders copy it at checkout, so editing or deleting
+    an address never changes a placed order."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    full_name = models.CharField(max_length=150)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    postal_code = models.CharField(max_length=20)
+    # Validated against the ISO list instead of `choices` so the list is not copied into migrations.
+    country = models.CharField(
+        max_length=2, validators=[validate_country_code], help_text="ISO 3166-1 alpha-2 code."
+    )
+    phone = models.CharField(max_length=32, blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "-created_at", "-pk"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            # The database, not only the service, guarantees a single default per user.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="accounts_address_one_default_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.line1}, {self.postal_code} {self.city}, {self.country}"

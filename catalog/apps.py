@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self):
+        from catalog import cache, signals
+
+        signals.connect()
+        cache.connect()

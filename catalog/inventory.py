@@ -3,7 +3,8 @@
 Every change is one conditional SQL UPDATE (so concurrent callers can never take more than is
 there) and the database CHECK on `Stock.quantity` is the last line of defence. Multi-variant
 reservations update rows in ascending variant id order, so two checkouts holding the same
-variants in a different order cannot deadlock.
+variants in a different order cannot deadlock. Every change invalidates the cached pages that
+show the variant's availability once the transaction commits (`catalog.cache`).
 """
 
 from collections.abc import Iterable, Mapping
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from catalog.cache import variants_cache_invalidate
 from catalog.exceptions import InsufficientStock, InvalidStockChange
 from catalog.models import ProductVariant, Stock
 
@@ -35,6 +37,22 @@ def stock_ensure(*, variant_ids: Iterable[int]) -> None:
         )
 
 
+def stock_initialize(*, quantities: Mapping[int, int]) -> None:
+    """Create the stock rows of new variants with their first quantities ({variant_id: n}),
+    in batched INSERTs (bulk product creation). Raises `InvalidStockChange` for a negative
+    quantity and IntegrityError when a variant already has a row: existing stock is changed
+    with `stock_set` or `stock_adjust`, never here."""
+    if any(quantity < 0 for quantity in quantities.values()):
+        raise InvalidStockChange("Stock cannot be set below zero.", field="quantity")
+    Stock.objects.bulk_create(
+        [
+            Stock(variant_id=variant_id, quantity=quantities[variant_id])
+            for variant_id in sorted(quantities)
+        ],
+        batch_size=1000,
+    )
+
+
 def stock_set(*, variant_id: int, quantity: int) -> int:
     """Set the on-hand quantity of a variant to an absolute value; returns it.
 
@@ -45,6 +63,7 @@ def stock_set(*, variant_id: int, quantity: int) -> int:
     with transaction.atomic():
         stock_ensure(variant_ids=[variant_id])
         Stock.objects.filter(variant_id=variant_id).update(quantity=quantity)
+        variants_cache_invalidate(variant_ids=[variant_id])
     return quantity
 
 
@@ -65,6 +84,7 @@ def stock_adjust(*, variant_id: int, delta: int) -> int:
                 f"Cannot remove {-delta}: only {available} in stock.",
                 shortages=[Shortage(variant_id, -delta, available)],
             )
+        variants_cache_invalidate(variant_ids=[variant_id])
         return Stock.objects.get(variant_id=variant_id).quantity
 
 
@@ -104,6 +124,7 @@ def stock_reserve(*, quantities: Mapping[int, int]) -> None:
             for s in shortages
         )
         raise InsufficientStock(message, shortages=shortages)
+    variants_cache_invalidate(variant_ids=quantities.keys())
 
 
 def stock_release(*, quantities: Mapping[int, int]) -> None:
@@ -118,3 +139,4 @@ def stock_release(*, quantities: Mapping[int, int]) -> None:
                 Stock.objects.filter(variant_id=variant_id).update(
                     quantity=F("quantity") + quantities[variant_id]
                 )
+        variants_cache_invalidate(variant_ids=quantities.keys())

@@ -1,17 +1,22 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from catalog.options import VariantOptionsField
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -33,6 +38,13 @@ class ShopIndexPage(Page):
     subpage_types = ["catalog.CategoryPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from catalog import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["categories"] = selectors.category_children(parent=self)
+        return context
+
 
 class CategoryPage(Page):
     intro = StreamField(ContentBlock(), blank=True)
@@ -49,6 +61,29 @@ class CategoryPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["catalog.ShopIndexPage", "catalog.CategoryPage"]
     subpage_types = ["catalog.CategoryPage"]
+    api_fields = [APIField("intro")]
+    products_per_page = 24
+
+    def get_context(self, request, *args, **kwargs):
+        """Products of this category and its sub-categories, filtered and paginated."""
+        from catalog import selectors
+        from catalog.forms import ProductFilterForm, filter_context
+
+        context = super().get_context(request, *args, **kwargs)
+        form = ProductFilterForm(request.GET or None, with_category=False)
+        listing = selectors.product_listing(
+            category=self,
+            filters=form.cleaned_filters(),
+            page_number=request.GET.get("page"),
+            per_page=self.products_per_page,
+        )
+        context.update(
+            filter_context(request, form),
+            listing=listing,
+            products=listing.products,
+            subcategories=selectors.category_children(parent=self),
+        )
+        return context
 
 
 class ProductTag(TaggedItemBase):
@@ -95,7 +130,12 @@ class ProductPage(Page):
         MultiFieldPanel([FieldPanel("price"), FieldPanel("compare_at_price")], heading="Pricing"),
         FieldPanel("categories"),
         FieldPanel("tags"),
-        InlinePanel("variants", heading="Variants", label="Variant", min_num=1),
+        InlinePanel(
+            "variants",
+            heading="Variants",
+            label="Variant",
+            help_text="Leave empty for a product without options: a default variant is created.",
+        ),
         InlinePanel("gallery_images", heading="Gallery", label="Image"),
         FieldPanel("body"),
     ]
@@ -111,6 +151,20 @@ class ProductPage(Page):
     ]
     parent_page_types = ["vendors.VendorPage"]
     subpage_types: list[str] = []
+    # Serializers for the computed fields live in catalog.api.serializers and are attached by
+    # CatalogPagesAPIViewSet, so the model does not import the API layer.
+    api_fields = [
+        APIField("summary"),
+        APIField("price"),
+        APIField("compare_at_price"),
+        APIField("currency"),
+        APIField("availability"),
+        APIField("vendor"),
+        APIField("categories"),
+        APIField("variants"),
+        APIField("gallery"),
+        APIField("body"),
+    ]
 
     class Meta:
         indexes = [models.Index(fields=["price"])]
@@ -125,7 +179,31 @@ class ProductPage(Page):
             parent = self.get_parent()
             if parent is not None:
                 self.vendor_id = getattr(parent.specific_deferred, "vendor_id", None)
+        if kwargs.get("update_fields") is None:
+            self.ensure_default_variant()
         return super().save(*args, **kwargs)
+
+    def ensure_default_variant(self) -> None:
+        """Give a product without variants one default variant (no options).
+
+        Cart lines and stock always point at a variant, so a product never has none: this runs
+        on every full save, whether the page comes from the admin form, a restored revision,
+        an import or code.
+        """
+        if not self.variants.all():
+            self.variants = [ProductVariant(sku=default_sku(self.title), options={})]
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["detail"] = selectors.product_detail(product=self)
+        return context
+
+    @property
+    def is_purchasable(self) -> bool:
+        """False while the vendor is suspended: the page stays visible, the cart refuses it."""
+        return self.vendor is not None and self.vendor.is_active
 
     @property
     def is_on_sale(self) -> bool:
@@ -138,7 +216,7 @@ class ProductVariant(Orderable):
     page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
     # Option name -> value, e.g. {"size": "M", "colour": "Blue"}; empty for the default variant.
-    options = models.JSONField(default=dict, blank=True)
+    options = VariantOptionsField(default=dict, blank=True)
     price_override = models.DecimalField(
         **MONEY,
         null=True,
@@ -167,6 +245,12 @@ class ProductVariant(Orderable):
     @property
     def price(self) -> Decimal:
         return self.price_override if self.price_override is not None else self.page.price
+
+
+def default_sku(title: str) -> str:
+    """A readable, unique-enough SKU for a default variant, e.g. "RAIN-JACKET-3F9A1C"."""
+    stem = slugify(title).upper()[:40].strip("-") or "PRODUCT"
+    return f"{stem}-{secrets.token_hex(3).upper()}"
 
 
 class ProductGalleryImage(Orderable):

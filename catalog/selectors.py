@@ -1,11 +1,55 @@
-"""Reads of the catalog for pages, blocks and APIs. Query counts stay constant per call."""
+"""Reads of the catalog for pages, blocks, the admin and the APIs.
+
+Every function here runs a fixed number of queries whatever the number of products, variants
+or images it returns (the tests pin the counts).
+"""
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Min, Prefetch, QuerySet, Sum
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from catalog.models import ProductGalleryImage, ProductPage
+from catalog.models import (
+    CategoryPage,
+    ProductGalleryImage,
+    ProductPage,
+    ProductVariant,
+    Stock,
+    availability_for,
+)
+
+# Rendition specs used by the templates and the API. Prefetching exactly these keeps a page of
+# products at a constant query count (a missing rendition is generated once, then reused).
+CARD_RENDITION = "fill-400x400"
+GALLERY_THUMBNAIL_RENDITION = "fill-160x160"
+GALLERY_LARGE_RENDITION = "max-1200x1200"
+API_RENDITIONS = {"thumbnail": "fill-300x300", "large": GALLERY_LARGE_RENDITION}
+
+ORDERINGS = {
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "relevance": "Relevance",
+}
+SEARCH_MAX_RESULTS = 1000
 
 
 def shop_settings(*, site: Site | None = None):
@@ -30,29 +74,354 @@ def live_products() -> QuerySet[ProductPage]:
     return ProductPage.objects.live().public()
 
 
+def _from_price_subquery():
+    """The lowest price among a product's variants (override or the product's price)."""
+    variants = (
+        ProductVariant.objects.filter(page_id=OuterRef("pk"))
+        .annotate(effective=Coalesce("price_override", OuterRef("price")))
+        .order_by("effective")
+        .values("effective")[:1]
+    )
+    return Coalesce(
+        Subquery(variants, output_field=DecimalField(max_digits=12, decimal_places=2)), "price"
+    )
+
+
+def _total_stock_subquery():
+    totals = (
+        Stock.objects.filter(variant__page_id=OuterRef("pk"))
+        .order_by()
+        .values("variant__page_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+
+
+def products_annotated(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+    """Add `min_variant_price` and `total_stock` as subqueries (no joins, so no duplicates)."""
+    return queryset.annotate(
+        min_variant_price=_from_price_subquery(), total_stock=_total_stock_subquery()
+    )
+
+
+def _card_prefetches():
+    return [
+        Prefetch(
+            "gallery_images", queryset=ProductGalleryImage.objects.order_by("sort_order", "pk")
+        ),
+        Prefetch(
+            "gallery_images__image",
+            queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION),
+        ),
+    ]
+
+
 def product_cards(*, page_ids: list[int] | None = None, queryset=None) -> list[ProductPage]:
-    """Live products for listings, with `min_price`, `total_stock` and the first image.
+    """Live products for listings, with `min_variant_price`, `total_stock` and gallery images
+    (with the card rendition prefetched).
 
     Keeps the order of `page_ids` when given. A fixed number of queries whatever the count.
     """
     qs = queryset if queryset is not None else live_products()
     if page_ids is not None:
         qs = qs.filter(pk__in=page_ids)
-    qs = (
-        qs.select_related("vendor")
-        .annotate(
-            min_variant_price=Min(Coalesce("variants__price_override", "price")),
-            total_stock=Coalesce(Sum("variants__stock__quantity"), 0),
-        )
-        .prefetch_related(
-            Prefetch(
-                "gallery_images",
-                queryset=ProductGalleryImage.objects.select_related("image").order_by("sort_order"),
-            )
-        )
-    )
+    qs = products_annotated(qs.select_related("vendor")).prefetch_related(*_card_prefetches())
     products = list(qs)
     if page_ids is not None:
         position = {pk: index for index, pk in enumerate(page_ids)}
         products.sort(key=lambda product: position[product.pk])
     return products
+
+
+# --- Categories --------------------------------------------------------------------------
+
+
+def live_categories() -> QuerySet[CategoryPage]:
+    return CategoryPage.objects.live().public()
+
+
+def category_children(*, parent) -> list[CategoryPage]:
+    return list(live_categories().child_of(parent).order_by("path"))
+
+
+def category_and_descendants(*, category: CategoryPage) -> QuerySet[CategoryPage]:
+    return CategoryPage.objects.descendant_of(category, inclusive=True)
+
+
+def vendor_choices() -> QuerySet:
+    """Vendors that have at least one live product, for filter choices.
+
+    Live rather than live-and-public: `.public()` costs a query of its own, and a vendor's
+    name is public on its storefront anyway."""
+    vendor_model = apps.get_model("vendors", "Vendor")
+    return vendor_model.objects.filter(
+        Exists(ProductPage.objects.live().filter(vendor_id=OuterRef("pk")))
+    ).order_by("name")
+
+
+# --- Filtering, search and listings -----------------------------------------------------------
+
+
+@dataclass
+class ProductFilters:
+    """Validated shopper filters (see `catalog.forms.ProductFilterForm`)."""
+
+    query: str = ""
+    category: CategoryPage | None = None
+    vendor_ids: list[int] = field(default_factory=list)
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    ordering: str = ""
+
+
+def product_search_ids(*, query: str, ranked: bool = True) -> list[int]:
+    """Ids of products matching `query`, most relevant first when `ranked` (at most
+    SEARCH_MAX_RESULTS).
+
+    Searches title, summary, body, SKUs, vendor and category names (ProductPage.search_fields)
+    with the configured Wagtail search backend. Ranking is the expensive part (on SQLite's FTS
+    it scores every match), so callers that order by something else pass ranked=False.
+    """
+    # only("id"): the ids are all that is needed here; the listing loads its page of cards.
+    results = ProductPage.objects.live().only("id").search(query, order_by_relevance=ranked)
+    return [page.pk for page in results[:SEARCH_MAX_RESULTS]]
+
+
+def products_filter(
+    *,
+    filters: ProductFilters,
+    queryset: QuerySet[ProductPage] | None = None,
+    search_ids: list[int] | None = None,
+    skip: tuple[str, ...] = (),
+    apply_ordering: bool = True,
+) -> QuerySet[ProductPage]:
+    """`queryset` (live public products by default) narrowed by `filters`, annotated with
+    `min_variant_price` and `total_stock`, ordered by `filters.ordering` (relevance order
+    is applied by the caller, which holds the search ranking). `skip` names filters to leave
+    out (used for facet counts)."""
+    qs = products_annotated(queryset if queryset is not None else live_products())
+    if search_ids is not None:
+        qs = qs.filter(pk__in=search_ids)
+    if filters.category is not None and "category" not in skip:
+        through = ProductPage.categories.through
+        qs = qs.filter(
+            pk__in=through.objects.filter(
+                categorypage__in=category_and_descendants(category=filters.category)
+            ).values("productpage_id")
+        )
+    if filters.vendor_ids and "vendor" not in skip:
+        qs = qs.filter(vendor_id__in=filters.vendor_ids)
+    if filters.price_min is not None:
+        qs = qs.filter(min_variant_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        qs = qs.filter(min_variant_price__lte=filters.price_max)
+    if filters.in_stock:
+        qs = qs.filter(
+            Exists(Stock.objects.filter(variant__page_id=OuterRef("pk"), quantity__gt=0))
+        )
+    ordering = filters.ordering or "newest"
+    if not apply_ordering:
+        return qs
+    if ordering == "price_asc":
+        qs = qs.order_by("min_variant_price", "-pk")
+    elif ordering == "price_desc":
+        qs = qs.order_by("-min_variant_price", "-pk")
+    else:
+        qs = qs.order_by("-first_published_at", "-pk")
+    return qs
+
+
+@dataclass
+class ProductListing:
+    products: list[ProductPage]
+    page: object  # django.core.paginator.Page of product ids
+    paginator: Paginator
+    total: int
+    category_facets: list[tuple[CategoryPage, int]] = field(default_factory=list)
+    vendor_facets: list[tuple[object, int]] = field(default_factory=list)
+
+
+def _paginate(ids: list[int], *, page_number, per_page: int):
+    paginator = Paginator(ids, per_page)
+    try:
+        page = paginator.page(page_number or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return paginator, page
+
+
+def product_listing(
+    *,
+    filters: ProductFilters,
+    category: CategoryPage | None = None,
+    page_number=None,
+    per_page: int = 24,
+    with_facets: bool = False,
+) -> ProductListing:
+    """One page of live products for a category page or the search page.
+
+    `category` (the category page being viewed) restricts to it and its descendants on top of
+    `filters`. With a search query the order defaults to relevance. Facet counts (category and
+    vendor) count the results under every filter except the facet's own.
+    """
+    if category is not None:
+        filters = replace(filters, category=category)
+    ordering = filters.ordering or ("relevance" if filters.query else "newest")
+    search_ids = (
+        product_search_ids(query=filters.query, ranked=ordering == "relevance")
+        if filters.query
+        else None
+    )
+    base = live_products()  # evaluated once: .public() reads the view restrictions
+    qs = products_filter(filters=filters, queryset=base, search_ids=search_ids)
+    ids = list(qs.values_list("pk", flat=True))
+    if ordering == "relevance" and search_ids is not None:
+        rank = {pk: position for position, pk in enumerate(search_ids)}
+        ids.sort(key=rank.__getitem__)
+    paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
+    listing = ProductListing(
+        # The ids are already filtered to live, public products.
+        products=product_cards(page_ids=list(page.object_list), queryset=ProductPage.objects.all()),
+        page=page,
+        paginator=paginator,
+        total=len(ids),
+    )
+    if with_facets:
+        listing.category_facets = _category_facets(
+            products_filter(
+                filters=filters, queryset=base, search_ids=search_ids, skip=("category",)
+            )
+        )
+        listing.vendor_facets = _vendor_facets(
+            products_filter(filters=filters, queryset=base, search_ids=search_ids, skip=("vendor",))
+        )
+    return listing
+
+
+def _category_facets(products: QuerySet[ProductPage]) -> list[tuple[CategoryPage, int]]:
+    """Live categories with the number of `products` linked directly to them."""
+    through = ProductPage.categories.through
+    counts = dict(
+        through.objects.filter(productpage_id__in=products.order_by().values("pk"))
+        .values("categorypage_id")
+        .annotate(count=Count("productpage_id", distinct=True))
+        .values_list("categorypage_id", "count")
+    )
+    categories = live_categories().filter(pk__in=counts).order_by("path")
+    return [(category, counts[category.pk]) for category in categories]
+
+
+def _vendor_facets(products: QuerySet[ProductPage]) -> list[tuple[object, int]]:
+    vendor_model = apps.get_model("vendors", "Vendor")
+    counts = dict(
+        products.order_by()
+        .filter(vendor__isnull=False)
+        .values("vendor_id")
+        .annotate(count=Count("pk"))
+        .values_list("vendor_id", "count")
+    )
+    vendors = vendor_model.objects.filter(pk__in=counts).order_by("name")
+    return [(vendor, counts[vendor.pk]) for vendor in vendors]
+
+
+# --- Product page ------------------------------------------------------------------------------
+
+
+@dataclass
+class VariantDetail:
+    variant: ProductVariant
+    quantity: int
+    availability: str
+
+    @property
+    def is_available(self) -> bool:
+        return self.quantity > 0
+
+
+@dataclass
+class ProductDetail:
+    variants: list[VariantDetail]
+    images: list[ProductGalleryImage]
+    is_purchasable: bool
+    total_stock: int
+    availability: str
+    selected_variant_id: int | None  # the first variant in stock, pre-selected in the form
+
+
+def product_detail(*, product: ProductPage) -> ProductDetail:
+    """Variants with stock and availability, and gallery images with renditions prefetched,
+    for the product page. Works on a live page and on a preview (in-memory inlines) alike."""
+    variants = sorted(product.variants.all(), key=lambda v: (v.sort_order or 0, v.pk or 0))
+    quantities = dict(
+        Stock.objects.filter(
+            variant_id__in=[v.pk for v in variants if v.pk is not None]
+        ).values_list("variant_id", "quantity")
+    )
+    variant_details = [
+        VariantDetail(
+            variant=variant,
+            quantity=quantities.get(variant.pk, 0),
+            availability=availability_for(quantities.get(variant.pk, 0)),
+        )
+        for variant in variants
+    ]
+    gallery = sorted(product.gallery_images.all(), key=lambda g: (g.sort_order or 0, g.pk or 0))
+    images = {
+        image.pk: image
+        for image in get_image_model()
+        .objects.filter(pk__in=[g.image_id for g in gallery])
+        .prefetch_renditions(GALLERY_THUMBNAIL_RENDITION, GALLERY_LARGE_RENDITION)
+    }
+    for item in gallery:
+        if item.image_id in images:
+            item.image = images[item.image_id]
+    total = sum(detail.quantity for detail in variant_details)
+    return ProductDetail(
+        variants=variant_details,
+        images=[item for item in gallery if item.image_id in images],
+        is_purchasable=product.is_purchasable,
+        total_stock=total,
+        availability=availability_for(total),
+        selected_variant_id=next(
+            (detail.variant.pk for detail in variant_details if detail.is_available), None
+        ),
+    )
+
+
+# --- Admin stock view -------------------------------------------------------------------------
+
+
+def stock_rows(
+    *,
+    restrict_to_vendor_ids: list[int] | None = None,
+    query: str = "",
+    vendor_id: int | None = None,
+    availability: str = "",
+) -> QuerySet[ProductVariant]:
+    """Variants for the admin stock screen, with `quantity` annotated (0 when no row yet),
+    product and vendor selected. Drafts are included: stock is entered before publishing.
+
+    `restrict_to_vendor_ids` is the vendor scope of the person looking (None: every vendor;
+    a list: only those vendors' products, an empty list: nothing). The stock view takes it
+    from `catalog.permissions.stock_vendor_scope(user)`.
+    """
+    qs = ProductVariant.objects.select_related("page", "page__vendor").annotate(
+        quantity=Coalesce("stock__quantity", Value(0))
+    )
+    if restrict_to_vendor_ids is not None:
+        qs = qs.filter(page__vendor_id__in=restrict_to_vendor_ids)
+    if vendor_id is not None:
+        qs = qs.filter(page__vendor_id=vendor_id)
+    if query:
+        qs = qs.filter(Q(sku__icontains=query) | Q(page__title__icontains=query))
+    if availability == "sold_out":
+        qs = qs.filter(quantity__lte=0)
+    elif availability == "low_stock":
+        qs = qs.filter(quantity__gt=0, quantity__lte=settings.LOW_STOCK_THRESHOLD)
+    elif availability == "in_stock":
+        qs = qs.filter(quantity__gt=settings.LOW_STOCK_THRESHOLD)
+    return qs.order_by("page__title", "sort_order", "pk")

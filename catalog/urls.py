@@ -1,2 +1,8 @@
+from django.urls import path
+
+from catalog import views
+
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", views.search, name="search"),
+]

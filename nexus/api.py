@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -40,7 +41,13 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, JWTAuthenticationFailed):
+        # simplejwt's errors carry {"detail", "code", "messages"?}; the specific reason
+        # ("Token is expired", "Token is blacklisted") is in messages when there is one.
+        specific = exc.detail.get("messages") or []
+        message = specific[0].get("message") if specific and isinstance(specific[0], dict) else None
+        body = {"code": str(exc.detail["code"]), "message": str(message or exc.detail["detail"])}
+    elif isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body = {"code": "invalid", "message": _first_message(detail), "fields": detail}
     elif isinstance(exc, exceptions.APIException):
@@ -74,9 +81,15 @@ wagtail_api_router.register_endpoint("documents", DocumentsAPIViewSet)
 v1_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path(
+        "docs/redoc/",
+        # The project's template drops Redoc's web-font links: the docs work offline.
+        SpectacularRedocView.as_view(url_name="api-v1:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     path("auth/", include("accounts.api.urls")),
     path("", include("commerce.api.urls")),
+    path("", include("commerce.payments.api.urls")),
     path("vendor/", include("vendors.api.urls")),
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("vendors/apply/", include("vendors.urls")),
     path("", include("catalog.urls")),
+    path("", include("commerce.payments.urls")),
     path("", include("commerce.urls")),
 ]
 

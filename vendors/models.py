@@ -49,6 +49,9 @@ class Vendor(models.Model):
         on_delete=models.SET_NULL,
         related_name="vendor",
     )
+    # What suspension took away from the group (page and collection permissions), so that
+    # reactivation gives back exactly that, including any grant an editor made by hand.
+    suspended_permissions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -93,6 +96,52 @@ class VendorMembership(models.Model):
         return f"{self.user} ({self.get_role_display()} of {self.vendor})"
 
 
+class VendorApplication(models.Model):
+    """A site user's request to become a vendor; an editor approves (onboarding) or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_applications"
+    )
+    shop_name = models.CharField(max_length=120)
+    contact_email = models.EmailField()
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Set on approval; SET_NULL so deleting a vendor keeps the application's history.
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        # "+": a user does not need a reverse accessor to the applications they decided.
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open application per user at a time.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status="pending"),
+                name="vendors_application_one_pending_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop_name} ({self.get_status_display()})"
+
+
 class VendorIndexPage(Page):
     """The parent of every storefront; the moderation workflow is attached here."""
 
@@ -102,6 +151,13 @@ class VendorIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["vendors.VendorPage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["storefronts"] = (
+            VendorPage.objects.child_of(self).live().public().select_related("vendor", "logo")
+        )
+        return context
 
 
 class VendorPage(Page):
@@ -123,3 +179,15 @@ class VendorPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["vendors.VendorIndexPage"]
     subpage_types = ["catalog.ProductPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        """The vendor's live products as cards; a suspended vendor's page says its products
+        cannot be bought for now (they stay published)."""
+        from catalog.selectors import live_products, product_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        context["products"] = product_cards(
+            queryset=live_products().filter(vendor_id=self.vendor_id)
+        )
+        context["is_vendor_active"] = self.vendor.is_active
+        return context

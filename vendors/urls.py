@@ -1,2 +1,6 @@
+from django.urls import path
+
+from vendors import views
+
 app_name = "vendors"
-urlpatterns: list = []
+urlpatterns = [path("", views.apply, name="apply")]

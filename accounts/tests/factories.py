@@ -16,3 +16,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    """A saved address. Goes straight to the table: pass is_default=True for at most one
+    address per user (a partial unique constraint), or use accounts.services.address_create."""
+
+    class Meta:
+        model = "accounts.Address"
+
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Faker("name")
+    line1 = factory.Faker("street_address")
+    city = factory.Faker("city")
+    postal_code = factory.Faker("postcode")
+    country = "DE"

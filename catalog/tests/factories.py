@@ -14,7 +14,10 @@ _counter = iter(range(1, 1_000_000))
 def make_category(*, title: str | None = None, parent=None, publish: bool = True) -> CategoryPage:
     title = title or f"Category {next(_counter)}"
     parent = parent or ShopIndexPage.objects.get()
-    category = parent.add_child(instance=CategoryPage(title=title, slug=slugify(title)))
+    # A draft is created not live, as the admin does; publishing makes it live.
+    category = parent.add_child(
+        instance=CategoryPage(title=title, slug=slugify(title), live=publish)
+    )
     if publish:
         category.save_revision().publish()
     return category
@@ -43,6 +46,7 @@ def make_product(
         price=Decimal(price),
         compare_at_price=Decimal(compare_at_price) if compare_at_price is not None else None,
         summary=f"Summary of {title}",
+        live=publish,
     )
     product.variants = [ProductVariant(**variant) for variant in variants]
     product.categories = list(categories)
@@ -52,6 +56,8 @@ def make_product(
         revision.publish()
     product.refresh_from_db()
     quantities = stock if isinstance(stock, list) else [stock] * len(variants)
-    for variant, quantity in zip(product.variants.order_by("sort_order", "pk"), quantities, strict=True):
+    for variant, quantity in zip(
+        product.variants.order_by("sort_order", "pk"), quantities, strict=True
+    ):
         inventory.stock_set(variant_id=variant.pk, quantity=quantity)
     return product

@@ -18,7 +18,10 @@ def test_make_product_builds_a_live_product_with_vendor_variants_and_stock(site_
         title="Rain Jacket",
         price="79.90",
         categories=[category],
-        variants=[{"sku": "RJ-S", "options": {"size": "S"}}, {"sku": "RJ-M", "options": {"size": "M"}}],
+        variants=[
+            {"sku": "RJ-S", "options": {"size": "S"}},
+            {"sku": "RJ-M", "options": {"size": "M"}},
+        ],
         stock=[3, 0],
     )
 
@@ -27,7 +30,9 @@ def test_make_product_builds_a_live_product_with_vendor_variants_and_stock(site_
     assert product.vendor == vendor
     assert product.price == Decimal("79.90")
     assert list(product.categories.all()) == [category]
-    assert dict(Stock.objects.filter(variant__page=product).values_list("variant__sku", "quantity")) == {
+    assert dict(
+        Stock.objects.filter(variant__page=product).values_list("variant__sku", "quantity")
+    ) == {
         "RJ-S": 3,
         "RJ-M": 0,
     }

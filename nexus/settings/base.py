@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "catalog",
     "vendors",
     "commerce",
+    "commerce.payments",
+    "commerce.outbox",
     "home",
     # Wagtail
     "wagtail.contrib.forms",
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous page cache: a hit is answered here, before sessions, CSRF and auth run.
+    "nexus.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "commerce.context_processors.cart",
             ],
         },
     },
@@ -123,6 +129,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous page cache (nexus/cache.py): seconds an entry lives at most; 0 turns it off.
+# Entries are invalidated on change (catalog/cache.py); the lifetime is only a safety net.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker, tasks run in-process so the embedded default needs no service.
@@ -139,12 +149,32 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks are added by the issues that introduce them; only real tasks live here.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each is safe to run twice or to overlap with itself (see the task's docstring).
+CELERY_BEAT_SCHEDULE: dict = {
+    # Publishes outbox messages whose publish-on-commit failed (broker outage) or whose retry
+    # is due: the "nothing lost" half of the outbox.
+    "outbox-drain": {
+        "task": "outbox.drain",
+        "schedule": env.float("OUTBOX_DRAIN_SECONDS", default=30.0),
+    },
+    "orders-expire": {"task": "commerce.orders_expire", "schedule": 60.0},
+    # Stripe events stored by the webhook whose processing task was lost.
+    "payments-events-retry": {"task": "payments.events_retry", "schedule": 60.0},
+    "wishlist-notices": {"task": "commerce.wishlist_notices", "schedule": 600.0},
+    "low-stock-digests": {
+        "task": "commerce.low_stock_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# Dead letter after this many failed deliveries of an outbox message (backoff 1, 2, 4… min).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
 # --- Payments -------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Where browsers load Stripe.js; unset: STRIPE_API_BASE + /js.stripe.com/v3/ (localstripe) or Stripe's.
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYMENT_PROVIDER = "stripe" if STRIPE_SECRET_KEY else "dummy"
 
@@ -197,9 +227,10 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
-WAGTAIL_FRONTEND_CACHE = {}
+# Wagtail reads WAGTAILFRONTENDCACHE (no underscore); empty means no frontend cache to purge.
+WAGTAILFRONTENDCACHE = {}
 if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
-    WAGTAIL_FRONTEND_CACHE["default"] = {
+    WAGTAILFRONTENDCACHE["default"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": env.str("FRONTEND_CACHE_PURGE_URL"),
     }
@@ -216,7 +247,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the shared error responses (nexus/openapi.py) to every documented operation.
+    "DEFAULT_SCHEMA_CLASS": "nexus.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH_RATE", default="20/min"),
         "anon": env.str("THROTTLE_ANON_RATE", default="300/min"),
@@ -243,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents the DRF API only; Wagtail's API v2 and admin API are not DRF-spectacular shaped.
     "PREPROCESSING_HOOKS": ["nexus.api.only_v1_endpoints"],
+    # One name for the order status wherever it appears (orders, status history, payments).
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "commerce.models.Order.Status"},
 }
 
 LOGGING = {

@@ -17,6 +17,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "anon": "10000/min", "user": "10000/min"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The anonymous page cache is off unless a test turns it on (the cache tests do): other tests
+# change rows directly, without the commits that invalidate it.
+PAGE_CACHE_SECONDS = 0
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,137 @@
+"""Shapes of the auth API: input serializers validate shape only, the services apply the rules."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+
+from accounts.models import Address
+
+NAME_MAX_LENGTH = 150
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=128,
+        style={"input_type": "password"},
+        help_text="Checked against the shop's password rules (length, common, numeric, similarity).",
+    )
+    first_name = serializers.CharField(
+        max_length=NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    last_name = serializers.CharField(
+        max_length=NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+    class Meta:
+        ref_name = "Register"
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "email", "first_name", "last_name", "date_joined"]
+        read_only_fields = fields
+        ref_name = "User"
+
+
+class ProfileUpdateInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "ProfileUpdate"
+
+
+class TokenObtainInputSerializer(TokenObtainPairSerializer):
+    """E-mail and password; the e-mail is matched case-insensitively."""
+
+
+class TokenObtainRequestSerializer(serializers.Serializer):
+    """The documented request of the token endpoint (simplejwt's serializer builds its fields
+    at runtime, so the schema is stated here)."""
+
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+    class Meta:
+        ref_name = "TokenObtain"
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Short-lived access token: `Authorization: Bearer …`.")
+    refresh = serializers.CharField(
+        help_text="Refresh token; each use returns a new one and blacklists the old one."
+    )
+
+    class Meta:
+        ref_name = "TokenPair"
+
+
+class TokenRefreshInputSerializer(TokenRefreshSerializer):
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except get_user_model().DoesNotExist as error:
+            # The account was deleted after the token was issued.
+            raise AuthenticationFailed(
+                "No active account found for the given token.", code="no_active_account"
+            ) from error
+
+
+class TokenRefreshRequestSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text="A refresh token; it is blacklisted once used.")
+
+    class Meta:
+        ref_name = "TokenRefresh"
+
+
+class RefreshTokenInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text="The refresh token to blacklist.")
+
+    class Meta:
+        ref_name = "Logout"
+
+
+class AddressOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = [
+            "id",
+            "full_name",
+            "line1",
+            "line2",
+            "city",
+            "postal_code",
+            "country",
+            "phone",
+            "is_default",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        ref_name = "Address"
+
+
+class AddressInputSerializer(serializers.Serializer):
+    """Shape only; the address service normalizes and validates values (e.g. the country)."""
+
+    full_name = serializers.CharField(max_length=150)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.CharField(
+        max_length=2, help_text="ISO 3166-1 alpha-2 country code, e.g. `DE` (case-insensitive)."
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    is_default = serializers.BooleanField(
+        required=False,
+        help_text="Make this the default address. A user's first address is always the default.",
+    )
+
+    class Meta:
+        ref_name = "AddressInput"

@@ -1,0 +1,73 @@
+"""Register, log out and log in through the site in Debian's Chromium (Playwright)."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "a-long-browser-pass-phrase-9"
+
+
+@pytest.fixture
+def page(monkeypatch):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    # Playwright's sync API refuses to start inside a running event loop; Django's async
+    # safety check would then refuse ORM calls made by the test itself.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_register_log_out_and_log_in(site_tree, live_server, page):
+    page.goto(f"{live_server.url}/account/register/")
+    page.fill("#id_email", "Browser.Shopper@Example.com")
+    page.fill("#id_first_name", "Grace")
+    page.fill("#id_last_name", "Hopper")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button:has-text('Create account')")
+
+    page.wait_for_url(f"{live_server.url}/account/")
+    assert "Welcome! Your account is ready." in page.content()
+    assert page.locator("main strong").first.inner_text() == "browser.shopper@example.com"
+    assert get_user_model().objects.filter(email="browser.shopper@example.com").exists()
+
+    page.click("main button:has-text('Log out')")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/account/")
+    page.wait_for_url(f"{live_server.url}/account/login/?next=/account/")
+
+    page.fill("#id_username", "browser.shopper@example.com")
+    page.fill("#id_password", "not-the-password")
+    page.click("main button:has-text('Log in')")
+    assert page.locator(".errorlist").first.is_visible()
+    assert "Please enter a correct e-mail address and password" in page.content()
+
+    page.fill("#id_password", PASSWORD)
+    page.click("main button:has-text('Log in')")
+    page.wait_for_url(f"{live_server.url}/account/")
+    assert page.locator("main strong").first.inner_text() == "browser.shopper@example.com"
+    assert page.locator("header .site-nav a").first.inner_text() == "Grace Hopper"

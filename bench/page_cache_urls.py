@@ -1,0 +1,14 @@
+"""The site's URLs plus one bare view returning a fixed string through the same middleware:
+the ceiling bench/page_cache.py compares pages with."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from nexus.urls import urlpatterns as site_urlpatterns
+
+
+def bare(request):
+    return HttpResponse("Hello from a bare Django view.\n")
+
+
+urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]

@@ -1,0 +1,229 @@
+"""What the anonymous page cache holds for the catalog, and how it is invalidated.
+
+The cache itself is `nexus.cache.PageCacheMiddleware`: anonymous GETs of product, category,
+storefront and home pages (by path) and of the Wagtail API v2 page endpoints (by full URL,
+under one version token) are served from Django's cache (Redis when REDIS_URL is set).
+
+A change to a product invalidates exactly what shows it: its own page, the category pages
+that list it (its categories and their ancestors, which list sub-category products too), its
+storefront, the home pages that feature it, and the API (one version bump). It happens after
+the transaction commits, so nobody can re-cache the old state in between, and the same URLs
+are purged from a frontend cache (CDN) when WAGTAILFRONTENDCACHE is configured.
+
+Signals join Wagtail's publishing flow to this module (`connect`); stock changes call
+`variants_cache_invalidate` from `catalog.inventory`.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from catalog.models import CategoryPage, ProductPage, ProductVariant
+
+logger = logging.getLogger(__name__)
+
+HOSTS_KEY = "pagecache:hosts"
+API_VERSION_KEY = "pagecache:api-version"
+API_PREFIX = "/api/v2/pages/"
+# Page types whose anonymous responses are cached (model labels, lower case).
+CACHED_PAGE_TYPES = frozenset(
+    {
+        "catalog.productpage",
+        "catalog.categorypage",
+        "catalog.shopindexpage",
+        "home.homepage",
+        "vendors.vendorpage",
+    }
+)
+
+
+def page_cache_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+def page_cache_key(*, host: str, path: str) -> str:
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:page:{host}:{digest}"
+
+
+def api_cache_key(*, version: str, full_path: str) -> str:
+    digest = hashlib.sha1(full_path.encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:api:{version}:{digest}"
+
+
+def api_cache_version() -> str:
+    """The current version token of cached API responses (made on first use)."""
+    version = cache.get(API_VERSION_KEY)
+    if version is None:
+        cache.add(API_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(API_VERSION_KEY)
+    return version
+
+
+def page_cache_hosts() -> set[str]:
+    return cache.get(HOSTS_KEY) or set()
+
+
+def page_cache_host_remember(host: str) -> None:
+    """Remember a host the cache stored pages for, so invalidation can reach its entries."""
+    hosts = page_cache_hosts()
+    if host not in hosts:
+        cache.set(HOSTS_KEY, hosts | {host}, None)
+
+
+def site_relative_path(url_path: str) -> str | None:
+    """The path a page with Wagtail `url_path` is served at (its site's root stripped)."""
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return url_path[len(root.root_path) - 1 :]
+    return None
+
+
+def _site_urls(paths: Iterable[str]) -> list[str]:
+    roots = {root.root_url for root in Site.get_site_root_paths()}
+    return [root + path for root in roots for path in paths]
+
+
+def paths_invalidate(*, paths: Iterable[str], api: bool = True) -> None:
+    """Drop the cached pages at `paths` (for every host) and, with `api`, every cached API
+    response; purge the same URLs from the frontend cache. Call after commit."""
+    paths = sorted(set(paths))
+    keys = [page_cache_key(host=host, path=path) for host in page_cache_hosts() for path in paths]
+    if keys:
+        cache.delete_many(keys)
+    if api:
+        cache.set(API_VERSION_KEY, uuid.uuid4().hex, None)
+    if paths and getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+        urls = _site_urls(paths)
+        if api:
+            urls += _site_urls([API_PREFIX])
+        purge_urls_from_cache(urls)
+
+
+def product_paths(*, product_ids: Iterable[int]) -> set[str]:
+    """The paths that show these products: their pages, their categories and the categories'
+    ancestors, their storefronts, and the home pages featuring them."""
+    product_ids = set(product_ids)
+    if not product_ids:
+        return set()
+    url_paths: set[str] = set()
+    products = ProductPage.objects.filter(pk__in=product_ids).only("path", "depth", "url_path")
+    for product in products:
+        url_paths.add(product.url_path)
+        parent = product.get_parent()
+        if parent is not None:
+            url_paths.add(parent.url_path)
+    categories = CategoryPage.objects.filter(products__in=product_ids).distinct()
+    for category in categories:
+        url_paths.add(category.url_path)
+        url_paths.update(
+            category.get_ancestors().type(CategoryPage).values_list("url_path", flat=True)
+        )
+    paths = {path for path in map(site_relative_path, url_paths) if path}
+    HomePage = apps.get_model("home", "HomePage")
+    for home in HomePage.objects.live():
+        if product_ids & set(home.featured_product_ids()):
+            path = site_relative_path(home.url_path)
+            if path:
+                paths.add(path)
+    return paths
+
+
+def products_cache_invalidate(*, product_ids: Iterable[int], extra_paths: Iterable[str] = ()):
+    """After the current transaction commits, invalidate what shows these products (as they
+    are then) plus `extra_paths` (where they were before a move or a category change)."""
+    product_ids, extra_paths = set(product_ids), set(extra_paths)
+
+    def invalidate():
+        paths_invalidate(paths=product_paths(product_ids=product_ids) | extra_paths)
+
+    transaction.on_commit(invalidate)
+
+
+def variants_cache_invalidate(*, variant_ids: Iterable[int]) -> None:
+    """Stock of these variants changed: invalidate their products after commit."""
+    variant_ids = set(variant_ids)
+
+    def invalidate():
+        product_ids = set(
+            ProductVariant.objects.filter(pk__in=variant_ids).values_list("page_id", flat=True)
+        )
+        paths_invalidate(paths=product_paths(product_ids=product_ids))
+
+    transaction.on_commit(invalidate)
+
+
+# --- Signal receivers: Wagtail's publish/unpublish/move flow and deletions ----------------
+
+
+def _remember_previous_state(sender, instance, update_fields=None, **kwargs):
+    """Before a full save of a product (publish, revert), note where it is shown now, so a
+    changed slug or category list also invalidates the old places."""
+    if instance.pk and update_fields is None:
+        instance._page_cache_previous_paths = product_paths(product_ids=[instance.pk])
+
+
+def _product_saved(sender, instance, update_fields=None, **kwargs):
+    previous = getattr(instance, "_page_cache_previous_paths", None)
+    if previous is not None:
+        del instance._page_cache_previous_paths
+        products_cache_invalidate(product_ids=[instance.pk], extra_paths=previous)
+
+
+def _page_changed(sender, instance, **kwargs):
+    """Publish or unpublish of a category, storefront or home page: its own path and the API.
+    (Publishing and unpublishing a product fully save it: `_product_saved` covers those.)"""
+    path = site_relative_path(instance.url_path)
+    transaction.on_commit(lambda: paths_invalidate(paths=[path] if path else []))
+
+
+def _page_moved(sender, instance, url_path_before, url_path_after, parent_page_before, **kwargs):
+    before = {site_relative_path(url_path_before), site_relative_path(parent_page_before.url_path)}
+    before.discard(None)
+    if isinstance(instance.specific_deferred, ProductPage):
+        products_cache_invalidate(product_ids=[instance.pk], extra_paths=before)
+    else:
+        # A moved category or storefront: its old and new paths, and every page below it.
+        descendants = Page.objects.descendant_of(instance, inclusive=True)
+        paths = {site_relative_path(p) for p in descendants.values_list("url_path", flat=True)}
+        paths = (paths | before) - {None}
+        transaction.on_commit(lambda: paths_invalidate(paths=paths))
+
+
+def _product_deleted(sender, instance, **kwargs):
+    paths = product_paths(product_ids=[instance.pk])
+    transaction.on_commit(lambda: paths_invalidate(paths=paths))
+
+
+def _vendor_saved(sender, instance, **kwargs):
+    """A vendor suspended or renamed changes every page of its products."""
+    product_ids = list(ProductPage.objects.filter(vendor=instance).values_list("pk", flat=True))
+    products_cache_invalidate(product_ids=product_ids)
+
+
+def connect() -> None:
+    pre_save.connect(_remember_previous_state, sender=ProductPage, dispatch_uid="pagecache_pre")
+    post_save.connect(_product_saved, sender=ProductPage, dispatch_uid="pagecache_post")
+    pre_delete.connect(_product_deleted, sender=ProductPage, dispatch_uid="pagecache_delete")
+    post_page_move.connect(_page_moved, dispatch_uid="pagecache_move")
+    # By model label: the catalog does not import the vendors app.
+    post_save.connect(_vendor_saved, sender="vendors.Vendor", dispatch_uid="pagecache_vendor")
+    for model in apps.get_models():
+        if (
+            issubclass(model, Page)
+            and model is not ProductPage
+            and model._meta.label_lower in CACHED_PAGE_TYPES
+        ):
+            page_published.connect(_page_changed, sender=model, dispatch_uid="pagecache_pub")
+            page_unpublished.connect(_page_changed, sender=model, dispatch_uid="pagecache_unpub")

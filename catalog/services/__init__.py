@@ -1,0 +1,1 @@
+"""Writes of the catalog beyond stock (stock changes live in `catalog.inventory`)."""

@@ -1,0 +1,239 @@
+"""Wagtail API v2 /api/v2/pages/: product fields and filters."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from catalog.models import ProductGalleryImage, ProductPage
+from catalog.tests.conftest import make_image
+from catalog.tests.factories import make_product
+from vendors.tests.factories import make_vendor
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTS = "/api/v2/pages/?type=catalog.ProductPage"
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["items"]]
+
+
+@pytest.fixture
+def shop(vendor, categories):
+    other = make_vendor(name="Bolt Kitchenware")
+    jacket = make_product(
+        vendor=vendor,
+        title="Rain Jacket",
+        price="80.00",
+        categories=[categories.jackets],
+        variants=[
+            {"sku": "RJ-S", "options": {"size": "S"}},
+            {"sku": "RJ-M", "options": {"size": "M"}, "price_override": Decimal("70.00")},
+        ],
+        stock=[0, 3],
+    )
+    shirt = make_product(
+        vendor=vendor, title="Linen Shirt", price="45.00", categories=[categories.shirts], stock=0
+    )
+    mug = make_product(
+        vendor=other, title="Enamel Mug", price="12.00", categories=[categories.kitchen], stock=50
+    )
+    make_product(vendor=vendor, title="Draft Parka", categories=[categories.jackets], publish=False)
+    private = make_product(vendor=vendor, title="Secret Anorak", categories=[categories.jackets])
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    return type(
+        "Shop",
+        (),
+        {
+            "jacket": jacket,
+            "shirt": shirt,
+            "mug": mug,
+            "other": other,
+            "vendor": vendor,
+            **vars(categories),
+        },
+    )
+
+
+def test_product_detail_exposes_price_currency_availability_vendor_categories_variants_gallery(
+    client, shop
+):
+    image = make_image("Jacket front")
+    ProductGalleryImage.objects.create(page=shop.jacket, image=image, caption="Front", sort_order=0)
+
+    response = client.get(f"/api/v2/pages/{shop.jacket.pk}/")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["meta"]["type"] == "catalog.ProductPage"
+    assert data["price"] == "80.00"
+    assert data["currency"] == "EUR"
+    assert data["availability"] == "low_stock"
+    assert data["vendor"] == {
+        "id": shop.vendor.pk,
+        "name": "Acme Outfitters",
+        "url": "http://localhost/vendors/acme-outfitters/",
+        "is_active": True,
+    }
+    assert [(c["id"], c["title"]) for c in data["categories"]] == [(shop.jackets.pk, "Jackets")]
+    assert [(v["sku"], v["options"], v["price"], v["availability"]) for v in data["variants"]] == [
+        ("RJ-S", {"size": "S"}, "80.00", "sold_out"),
+        ("RJ-M", {"size": "M"}, "70.00", "low_stock"),
+    ]
+    [picture] = data["gallery"]
+    assert picture["caption"] == "Front"
+    assert picture["thumbnail"]["url"].endswith(".png") and picture["thumbnail"]["width"] <= 300
+    assert picture["large"]["url"].endswith(".png")
+
+
+def test_product_listing_with_requested_fields(client, shop):
+    response = client.get(
+        f"{PRODUCTS}&fields=price,currency,availability,variants&ordering=price_asc"
+    )
+
+    items = response.json()["items"]
+    assert [(item["title"], item["price"], item["availability"]) for item in items] == [
+        ("Enamel Mug", "12.00", "in_stock"),
+        ("Linen Shirt", "45.00", "sold_out"),
+        ("Rain Jacket", "80.00", "low_stock"),
+    ]
+    assert all(item["currency"] == "EUR" for item in items)
+
+
+def test_drafts_and_private_products_never_appear(client, shop):
+    listed = titles(client.get(PRODUCTS))
+    assert sorted(listed) == ["Enamel Mug", "Linen Shirt", "Rain Jacket"]
+    assert titles(client.get("/api/v2/pages/?search=parka")) == []
+    draft = ProductPage.objects.get(title="Draft Parka")
+    private = ProductPage.objects.get(title="Secret Anorak")
+    assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+    assert client.get(f"/api/v2/pages/{private.pk}/").status_code == 404
+    assert titles(client.get(f"{PRODUCTS}&search=anorak")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("in_stock=true", ["Enamel Mug", "Rain Jacket"]),
+        ("in_stock=false", ["Enamel Mug", "Linen Shirt", "Rain Jacket"]),
+        ("price_min=40", ["Linen Shirt", "Rain Jacket"]),
+        ("price_max=45", ["Enamel Mug", "Linen Shirt"]),
+        ("price_min=46&price_max=70", ["Rain Jacket"]),
+        ("search=jacket", ["Rain Jacket"]),
+        ("search=RJ-M", ["Rain Jacket"]),
+        ("search=bolt", ["Enamel Mug"]),
+    ],
+)
+def test_product_filters(client, shop, query, expected):
+    assert sorted(titles(client.get(f"{PRODUCTS}&{query}"))) == expected
+
+
+def test_category_filter_includes_subcategories_and_implies_the_product_type(client, shop):
+    assert sorted(titles(client.get(f"/api/v2/pages/?category={shop.clothing.pk}"))) == [
+        "Linen Shirt",
+        "Rain Jacket",
+    ]
+    assert titles(client.get(f"/api/v2/pages/?category={shop.kitchen.pk}")) == ["Enamel Mug"]
+
+
+def test_vendor_filter_takes_one_or_more_ids(client, shop):
+    assert titles(client.get(f"{PRODUCTS}&vendor={shop.other.pk}")) == ["Enamel Mug"]
+    both = titles(client.get(f"{PRODUCTS}&vendor={shop.other.pk},{shop.vendor.pk}"))
+    assert sorted(both) == ["Enamel Mug", "Linen Shirt", "Rain Jacket"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("price_asc", ["Enamel Mug", "Linen Shirt", "Rain Jacket"]),
+        ("price_desc", ["Rain Jacket", "Linen Shirt", "Enamel Mug"]),
+        ("newest", ["Enamel Mug", "Linen Shirt", "Rain Jacket"]),
+    ],
+)
+def test_ordering(client, shop, ordering, expected):
+    assert titles(client.get(f"{PRODUCTS}&ordering={ordering}")) == expected
+
+
+def test_relevance_ordering_with_search(client, shop):
+    make_product(vendor=shop.other, title="Mug Mug Mug")
+    assert set(titles(client.get(f"{PRODUCTS}&search=mug&ordering=relevance"))) == {
+        "Mug Mug Mug",
+        "Enamel Mug",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("price_min=abc", "price_min: A valid number is required."),
+        ("price_max=-1", "price_max: Ensure this value is greater than or equal to 0."),
+        ("price_min=10&price_max=5", "price_max: Must not be below price_min."),
+        ("ordering=cheapest", 'ordering: "cheapest" is not a valid choice.'),
+        ("ordering=relevance", "ordering: relevance needs a search query."),
+        ("in_stock=maybe", 'in_stock: "maybe" is not a valid choice.'),
+        (
+            "vendor=acme",
+            "vendor: Give vendor ids, separated by commas (e.g. vendor=3 or vendor=3,5).",
+        ),
+        ("category=abc", "category: A valid integer is required."),
+        ("category=999999", "category: no category with id 999999."),
+        ("ordering=newest&order=title", "Use either order or ordering, not both."),
+    ],
+)
+def test_bad_filter_values_answer_400_with_a_message(client, shop, query, message):
+    response = client.get(f"{PRODUCTS}&{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {"message": message}
+
+
+def test_product_filters_on_another_page_type_are_refused(client, shop):
+    response = client.get("/api/v2/pages/?type=catalog.CategoryPage&price_min=3")
+
+    assert response.status_code == 400
+    assert "type=catalog.ProductPage" in response.json()["message"]
+
+
+def test_other_pages_are_still_listed_and_searchable(client, shop):
+    response = client.get("/api/v2/pages/?type=catalog.CategoryPage")
+    assert sorted(titles(response)) == ["Clothing", "Jackets", "Kitchen", "Shirts"]
+
+
+API_LISTING_MAX_QUERIES = 12
+
+
+def test_listing_20_products_runs_a_constant_number_of_queries(
+    client, vendor, categories, django_assert_max_num_queries
+):
+    url = f"{PRODUCTS}&limit=20&fields=*"
+
+    def add_products(count):
+        for number in range(count):
+            product = make_product(
+                vendor=vendor,
+                categories=[categories.jackets, categories.kitchen],
+                variants=[
+                    {"sku": f"AP-{count}-{number}-{n}", "options": {"n": str(n)}} for n in range(3)
+                ],
+            )
+            for position in range(2):
+                ProductGalleryImage.objects.create(
+                    page=product, image=make_image(f"p{number}-{position}"), sort_order=position
+                )
+
+    add_products(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add_products(25)
+    client.get(url)  # renditions are generated on first use
+    with django_assert_max_num_queries(API_LISTING_MAX_QUERIES):
+        response = client.get(url)
+    assert len(response.json()["items"]) == 20
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(one)

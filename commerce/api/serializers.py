@@ -1,0 +1,198 @@
+"""Input and output serializers of the commerce API.
+
+Input serializers only check shape; the services enforce the rules. Prices and totals are
+output only: a price or total sent by a client is not a field of any input and is ignored.
+"""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from catalog.models import Availability
+from commerce.models import Order
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+class CartLineAddInputSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(min_value=1, help_text="Id of the product variant.")
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1
+    )
+
+
+class CartLineUpdateInputSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY)
+
+
+class ShippingAddressSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.CharField(
+        min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE."
+    )
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    address_id = serializers.IntegerField(
+        min_value=1, required=False, help_text="One of your saved addresses."
+    )
+    shipping_address = ShippingAddressSerializer(
+        required=False, help_text="A shipping address, when no saved address is used."
+    )
+
+    def validate(self, attrs):
+        if ("address_id" in attrs) == ("shipping_address" in attrs):
+            raise serializers.ValidationError(
+                "Send either address_id or shipping_address (exactly one)."
+            )
+        return attrs
+
+
+class WishlistAddInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, help_text="Id of the product page.")
+
+
+class WishlistMoveInputSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="Which variant to add; may be left out when the product has only one.",
+    )
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1
+    )
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+class VendorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProductRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+
+
+class VariantRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    label = serializers.CharField()
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    variant = VariantRefSerializer()
+    product = ProductRefSerializer()
+    vendor = VendorRefSerializer(allow_null=True)
+    unit_price = serializers.DecimalField(**MONEY, help_text="Live price, computed now.")
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(**MONEY)
+    available_quantity = serializers.IntegerField()
+    availability = serializers.ChoiceField(choices=Availability.choices)
+    problem = serializers.CharField(
+        allow_null=True, help_text="Why this line cannot be checked out as it is, if it cannot."
+    )
+
+
+class CartVendorGroupSerializer(serializers.Serializer):
+    vendor = VendorRefSerializer(allow_null=True)
+    line_ids = serializers.ListField(child=serializers.IntegerField())
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping = serializers.DecimalField(**MONEY, help_text="The vendor's flat shipping rate.")
+    total = serializers.DecimalField(**MONEY)
+
+
+class CartSerializer(serializers.Serializer):
+    token = serializers.UUIDField(
+        allow_null=True,
+        help_text="Anonymous carts only: send it back in the X-Cart-Token header.",
+    )
+    currency = serializers.CharField()
+    item_count = serializers.IntegerField()
+    lines = CartLineSerializer(many=True)
+    vendors = CartVendorGroupSerializer(many=True)
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping_total = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class OrderLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product_id = serializers.IntegerField(allow_null=True)
+    variant_id = serializers.IntegerField(allow_null=True)
+    vendor_id = serializers.IntegerField(allow_null=True)
+    vendor_name = serializers.CharField()
+    product_title = serializers.CharField()
+    variant_label = serializers.CharField()
+    sku = serializers.CharField()
+    unit_price = serializers.DecimalField(**MONEY)
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(**MONEY)
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    refunded_quantity = serializers.IntegerField()
+
+
+class OrderStatusChangeSerializer(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.ChoiceField(choices=Order.Status.choices)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ShippingAddressOutputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(source="shipping_name")
+    line1 = serializers.CharField(source="shipping_line1")
+    line2 = serializers.CharField(source="shipping_line2")
+    city = serializers.CharField(source="shipping_city")
+    postal_code = serializers.CharField(source="shipping_postal_code")
+    country = serializers.CharField(source="shipping_country")
+    phone = serializers.CharField(source="shipping_phone")
+
+
+class OrderSummarySerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Order.Status.choices)
+    currency = serializers.CharField()
+    subtotal = serializers.DecimalField(**MONEY)
+    shipping_total = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    created_at = serializers.DateTimeField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="An unpaid order is cancelled at this time."
+    )
+    is_cancellable = serializers.BooleanField()
+
+
+class OrderSerializer(OrderSummarySerializer):
+    email = serializers.EmailField()
+    shipping_address = ShippingAddressOutputSerializer(source="*")
+    lines = OrderLineSerializer(many=True)
+    status_history = OrderStatusChangeSerializer(many=True, source="status_changes")
+
+
+class WishlistItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product = ProductRefSerializer()
+    vendor = VendorRefSerializer(allow_null=True)
+    price = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Current lowest price of the product's variants."
+    )
+    availability = serializers.ChoiceField(choices=Availability.choices)
+    is_available = serializers.BooleanField()
+    variants = VariantRefSerializer(many=True)
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,221 @@
+"""Checkout: turn a cart into an order awaiting payment. The one place orders are placed.
+
+The DRF checkout view, the site's checkout view and the tests all call `checkout_complete`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog import inventory
+from commerce.exceptions import (
+    CartEmpty,
+    CartNotFound,
+    InvalidIdempotencyKey,
+    InvalidShippingAddress,
+    ProductUnavailable,
+)
+from commerce.models import Cart, Order, OrderLine, OrderStatusChange
+from commerce.selectors import cart_summary
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    full_name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str = ""
+    phone: str = ""
+
+
+# field -> (label, maximum length, required); lengths match the Order snapshot columns.
+ADDRESS_FIELDS = {
+    "full_name": ("Full name", 200, True),
+    "line1": ("Address line 1", 200, True),
+    "line2": ("Address line 2", 200, False),
+    "city": ("City", 100, True),
+    "postal_code": ("Postal code", 20, True),
+    "country": ("Country", 2, True),
+    "phone": ("Phone", 40, False),
+}
+
+
+def shipping_address_validate(data: Mapping) -> ShippingAddress:
+    """A `ShippingAddress` from a mapping of address fields, or `InvalidShippingAddress` (400)
+    naming the first bad field. The country is an ISO 3166-1 alpha-2 code (any case)."""
+    from accounts.countries import COUNTRIES
+
+    if not isinstance(data, Mapping):
+        raise InvalidShippingAddress("A shipping address is required.", field="shipping_address")
+    values = {}
+    for name, (label, max_length, required) in ADDRESS_FIELDS.items():
+        value = data.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise InvalidShippingAddress(f"{label} must be text.", field=name)
+        value = value.strip()
+        if required and not value:
+            raise InvalidShippingAddress(f"{label} is required.", field=name)
+        if len(value) > max_length:
+            raise InvalidShippingAddress(f"{label} is at most {max_length} characters.", field=name)
+        values[name] = value
+    values["country"] = values["country"].upper()
+    if values["country"] not in COUNTRIES:
+        raise InvalidShippingAddress(
+            "Country must be an ISO 3166-1 alpha-2 code such as DE, FR, GB or US.",
+            field="country",
+        )
+    return ShippingAddress(**values)
+
+
+def _address_for(*, user, address_id, address) -> ShippingAddress:
+    if address_id is not None:
+        from accounts.selectors import address_get
+
+        saved = address_get(user=user, address_id=address_id)
+        return shipping_address_validate(
+            {
+                "full_name": saved.full_name,
+                "line1": saved.line1,
+                "line2": saved.line2,
+                "city": saved.city,
+                "postal_code": saved.postal_code,
+                "country": saved.country,
+                "phone": saved.phone,
+            }
+        )
+    if address is None:
+        raise InvalidShippingAddress(
+            "Choose a saved address or enter a shipping address.", field="shipping_address"
+        )
+    return shipping_address_validate(address)
+
+
+def _idempotency_key_clean(key) -> str | None:
+    if key is None:
+        return None
+    key = str(key).strip()
+    if not key:
+        return None
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+        raise InvalidIdempotencyKey(
+            f"The Idempotency-Key must be printable and at most {IDEMPOTENCY_KEY_MAX_LENGTH} "
+            "characters."
+        )
+    return key
+
+
+def checkout_complete(
+    *,
+    user,
+    cart: Cart,
+    idempotency_key: str | None,
+    address_id: int | None = None,
+    address: Mapping | None = None,
+) -> Order:
+    """Place an order (pending payment) for everything in `cart`; returns the order.
+
+    Validates the shipping address (a saved `address_id` of the user, or `address` fields),
+    re-prices every line from the published variant and product rows, refuses lines that are no
+    longer purchasable, reserves stock for every line through `catalog.inventory.stock_reserve`
+    (conditional updates in ascending variant id order, all or nothing), creates the order with
+    snapshot lines and shipping per vendor, records the status history and empties the cart —
+    all in one transaction. The order expires after ORDER_PAYMENT_TIMEOUT_MINUTES.
+
+    Idempotent: with the same `idempotency_key` the same user gets the order already placed and
+    nothing is reserved again. Locks the cart row, so two checkouts of one cart serialise; the
+    unique (user, idempotency_key) constraint settles any remaining race.
+
+    Raises `CartNotFound` (404) for a cart that is not the user's, `InvalidIdempotencyKey`,
+    `InvalidShippingAddress`, `CartEmpty` (400),
+    `AddressNotFound` (404), `ProductUnavailable` (409), `InsufficientStock` (409, naming the
+    product and how many are left). Nothing changes when it raises.
+    """
+    if cart.user_id != user.pk:
+        raise CartNotFound("This is not your cart.")
+    idempotency_key = _idempotency_key_clean(idempotency_key)
+    if idempotency_key:
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    shipping = _address_for(user=user, address_id=address_id, address=address)
+    try:
+        with transaction.atomic():
+            return _place_order(
+                user=user, cart=cart, idempotency_key=idempotency_key, shipping=shipping
+            )
+    except IntegrityError:
+        # A concurrent checkout with the same key committed first: answer with its order.
+        if idempotency_key:
+            existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _place_order(*, user, cart: Cart, idempotency_key, shipping: ShippingAddress) -> Order:
+    Cart.objects.select_for_update().get(pk=cart.pk)
+    if idempotency_key:
+        # Re-read under the cart lock: a retry that waited for the first attempt sees its order.
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    summary = cart_summary(cart=cart)
+    if summary.is_empty:
+        raise CartEmpty("Your cart is empty.")
+    unavailable = [line.unavailable_reason for line in summary.lines if line.unavailable_reason]
+    if unavailable:
+        raise ProductUnavailable(" ".join(unavailable) + " Remove it from your cart to check out.")
+    inventory.stock_reserve(quantities={line.variant.pk: line.quantity for line in summary.lines})
+
+    now = timezone.now()
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        status=Order.Status.PENDING_PAYMENT,
+        currency=summary.currency,
+        subtotal=summary.subtotal,
+        shipping_total=summary.shipping_total,
+        total=summary.total,
+        shipping_name=shipping.full_name,
+        shipping_line1=shipping.line1,
+        shipping_line2=shipping.line2,
+        shipping_city=shipping.city,
+        shipping_postal_code=shipping.postal_code,
+        shipping_country=shipping.country,
+        shipping_phone=shipping.phone,
+        idempotency_key=idempotency_key,
+        expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                variant=line.variant,
+                product=line.product,
+                vendor=line.vendor,
+                vendor_name=line.vendor.name,
+                product_title=line.product.title[:255],
+                variant_label=line.variant.label[:255] if line.variant.options else "",
+                sku=line.variant.sku,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+            )
+            for line in summary.lines
+        ]
+    )
+    OrderStatusChange.objects.create(
+        order=order, from_status="", to_status=order.status, actor=user, note="Order placed."
+    )
+    cart.lines.all().delete()
+    return order

@@ -1,0 +1,63 @@
+"""Site forms: shape only; the services enforce the rules."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+
+NEW_ADDRESS = "new"
+
+
+class CartAddForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, error_messages={"required": "Choose an option."})
+    quantity = forms.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, initial=1)
+
+
+class CartLineQuantityForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY)
+
+
+class WishlistAddForm(forms.Form):
+    product = forms.IntegerField(min_value=1)
+
+
+class WishlistMoveForm(forms.Form):
+    variant = forms.IntegerField(min_value=1, required=False)
+    quantity = forms.IntegerField(
+        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, required=False
+    )
+
+
+class CheckoutForm(forms.Form):
+    """A saved address or a new one, plus the idempotency key made when the page rendered:
+    a double submission (or a reload of the POST) places the order once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
+    full_name = forms.CharField(max_length=200, required=False)
+    line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    postal_code = forms.CharField(max_length=20, required=False)
+    country = forms.CharField(
+        max_length=2, required=False, help_text="Two-letter code, e.g. DE, FR, GB, US."
+    )
+    phone = forms.CharField(max_length=40, required=False)
+
+    ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
+
+    def __init__(self, *args, addresses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(address.pk), str(address)) for address in addresses]
+        choices.append((NEW_ADDRESS, "A new address"))
+        self.fields["address"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("address", choices[0][0])
+
+    def checkout_arguments(self) -> dict:
+        """Keyword arguments for `checkout_complete` (address_id or address)."""
+        choice = self.cleaned_data["address"]
+        if choice == NEW_ADDRESS:
+            return {"address": {name: self.cleaned_data[name] for name in self.ADDRESS_FIELDS}}
+        return {"address_id": int(choice)}

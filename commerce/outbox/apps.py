@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OutboxConfig(AppConfig):
+    """The outbox, and the home of commerce's background work (see commerce/tasks.py)."""
+
+    name = "commerce.outbox"
+    label = "outbox"
+    verbose_name = "Outbox"
+
+    def ready(self):
+        # Image uploads are Wagtail's flow, not ours: a receiver queues their renditions.
+        from commerce import images
+
+        images.connect()

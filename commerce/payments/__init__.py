@@ -1,0 +1,1 @@
+"""Payments: provider interface (stripe, dummy), payment attempts, webhook events, refunds."""

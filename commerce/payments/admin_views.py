@@ -1,0 +1,109 @@
+"""Wagtail admin screens of payments: the refundable orders (/admin/payments/refunds/) and
+the refund form of one order. Thin: check the policy, parse the form, call `payment_refund`."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from commerce.exceptions import OrderNotFound
+from commerce.payments import selectors, services
+from nexus.errors import DomainError
+from vendors.permissions import is_editor
+
+ORDERS_PER_PAGE = 50
+
+
+class EditorOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not is_editor(request.user):
+            raise PermissionDenied("Only staff can refund orders.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RefundableOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "payments/admin/refundable_orders.html"
+    page_title = "Refunds"
+    header_icon = "undo"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        orders = selectors.orders_refundable(search=query)
+        context.update(
+            page_obj=Paginator(orders, ORDERS_PER_PAGE).get_page(self.request.GET.get("p")),
+            query=query,
+        )
+        return context
+
+
+class OrderRefundView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: the order's lines with what is left to refund. POST: refund everything left
+    (`full`), or the quantities entered per line (`quantity-<line id>`), optionally for a
+    different `amount`."""
+
+    template_name = "payments/admin/order_refund.html"
+    page_title = "Refund order"
+    header_icon = "undo"
+
+    def get_order(self):
+        try:
+            return selectors.order_get_for_staff(number=self.kwargs["number"])
+        except OrderNotFound:
+            raise Http404("No such order.")
+
+    def get_page_subtitle(self):
+        return self.kwargs["number"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.get_order()
+        lines = list(order.lines.order_by("pk"))
+        for line in lines:
+            line.refundable_quantity = line.quantity - line.refunded_quantity
+        context.update(order=order, lines=lines, summary=selectors.payment_summary(order=order))
+        return context
+
+    def post(self, request, number: str):
+        order = self.get_order()
+        back = reverse("payments_admin:order_refund", args=[order.number])
+        try:
+            amount = request.POST.get("amount", "").strip()
+            amount = Decimal(amount) if amount else None
+        except InvalidOperation:
+            messages.error(request, "The amount must be a number like 12.50.")
+            return HttpResponseRedirect(back)
+        lines = None
+        if "full" not in request.POST:
+            lines = {}
+            for line in order.lines.all():
+                raw = request.POST.get(f"quantity-{line.pk}", "").strip() or "0"
+                if not raw.isdigit():
+                    messages.error(request, f"{line.sku}: enter a whole number.")
+                    return HttpResponseRedirect(back)
+                if int(raw):
+                    lines[line.pk] = int(raw)
+            if not lines and amount is not None:
+                lines = None  # an amount alone: a goodwill refund
+        try:
+            refund = services.payment_refund(
+                order=order,
+                actor=request.user,
+                lines=lines,
+                amount=amount,
+                reason=request.POST.get("reason", "").strip()[:500],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Refunded {refund.amount} {refund.currency} on order {order.number} "
+                f"({refund.reference}).",
+            )
+        return HttpResponseRedirect(back)

@@ -1,0 +1,135 @@
+"""Helpers of the payment tests: orders as checkout leaves them, signed Stripe webhooks."""
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from catalog import inventory
+from catalog.models import Stock
+from catalog.tests.factories import make_product
+from commerce.models import Order, OrderLine
+from vendors.tests.factories import make_vendor
+
+WEBHOOK_SECRET = "whsec_nexus_test_secret"
+SECRET_KEY = "sk_test_nexus"
+PUBLISHABLE_KEY = "pk_test_nexus"
+WEBHOOK_PATH = "/api/v1/payments/webhooks/stripe/"
+
+
+def make_order(
+    *,
+    user=None,
+    prices=("12.50", "5.00"),
+    quantities=(2, 1),
+    stock: int = 10,
+    shipping: str = "4.00",
+    currency: str = "EUR",
+    status: str = Order.Status.PENDING_PAYMENT,
+    expires_in_minutes: int = 30,
+) -> Order:
+    """An order as checkout leaves it: lines snapshotted, stock already reserved (taken out).
+
+    Needs the `site_tree` fixture. Each line is a product of its own vendor with `stock` units
+    before the reservation.
+    """
+    user = user or UserFactory()
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        currency=currency,
+        subtotal=Decimal("0"),
+        shipping_total=Decimal(shipping),
+        total=Decimal("0"),
+        status=status,
+        shipping_name="Ada Lovelace",
+        shipping_line1="1 Analytical Street",
+        shipping_city="London",
+        shipping_postal_code="N1 1AA",
+        shipping_country="GB",
+        expires_at=timezone.now() + timedelta(minutes=expires_in_minutes),
+    )
+    subtotal = Decimal("0")
+    for price, quantity in zip(prices, quantities, strict=True):
+        vendor = make_vendor()
+        product = make_product(vendor=vendor, price=price, stock=stock)
+        variant = product.variants.get()
+        inventory.stock_adjust(variant_id=variant.pk, delta=-quantity)
+        line_total = Decimal(price) * quantity
+        OrderLine.objects.create(
+            order=order,
+            variant=variant,
+            product=product,
+            vendor=vendor,
+            vendor_name=vendor.name,
+            product_title=product.title,
+            sku=variant.sku,
+            unit_price=Decimal(price),
+            quantity=quantity,
+            line_total=line_total,
+        )
+        subtotal += line_total
+    order.subtotal = subtotal
+    order.total = subtotal + Decimal(shipping)
+    order.save()
+    return order
+
+
+def stock_of(line: OrderLine) -> int:
+    return Stock.objects.get(variant_id=line.variant_id).quantity
+
+
+def wait_for(condition, *, timeout: float = 15.0, interval: float = 0.1):
+    """Poll `condition` until it returns something truthy (webhooks arrive asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
+
+
+def stripe_signature(
+    body: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+) -> str:
+    """A `Stripe-Signature` header as Stripe computes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = b"%d.%s" % (timestamp, body)
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def stripe_event(event_type: str, obj: dict, *, event_id: str | None = None) -> bytes:
+    """The JSON body of a Stripe event delivery."""
+    return json.dumps(
+        {
+            "id": event_id or f"evt_test_{time.monotonic_ns()}",
+            "object": "event",
+            "type": event_type,
+            "created": int(time.time()),
+            "data": {"object": obj},
+        }
+    ).encode()
+
+
+def intent_object(
+    payment, *, amount_minor: int, currency: str = "eur", status="succeeded", **extra
+) -> dict:
+    return {
+        "id": payment.reference,
+        "object": "payment_intent",
+        "amount": amount_minor,
+        "currency": currency,
+        "status": status,
+        "metadata": {
+            "order_number": payment.order.number,
+            "payment_id": str(payment.pk),
+            "attempt": str(payment.attempt),
+        },
+        **extra,
+    }

@@ -1,0 +1,291 @@
+"""The payment scenarios, run with each provider through the same service calls.
+
+`stripe`: the shop talks to localstripe, which charges the card and delivers real signed
+webhooks to the live test server; the order changes only when the webhook is handled.
+`dummy`: the embedded provider emits the same events in-process, through the same path.
+
+localstripe declines at charge time only for its "charge fails" cards (4000000000000341); its
+4000000000000002 is declined only when attached to a customer, so the Stripe run uses the former
+where the dummy run uses Stripe's generic decline card.
+"""
+
+import json
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from commerce.models import Order, OrderStatusChange
+from commerce.payments import services
+from commerce.payments.base import PaymentMethodInput, PaymentRequest
+from commerce.payments.exceptions import InvalidRefund, OrderNotPayable, RefundNotAllowed
+from commerce.payments.models import Payment, PaymentEvent, Refund
+from commerce.payments.money import to_minor_units
+from commerce.payments.providers import provider_get
+from commerce.payments.stripe import stripe_event_normalise
+from commerce.payments.tests.support import (
+    WEBHOOK_PATH,
+    make_order,
+    stock_of,
+    stripe_event,
+    stripe_signature,
+    wait_for,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+CARDS = {
+    "stripe": {"success": "4242424242424242", "declined": "4000000000000341"},
+    "dummy": {"success": "4242424242424242", "declined": "4000000000000002"},
+}
+
+
+@dataclass
+class Shop:
+    """How a test pays with one provider and delivers a provider event to the shop."""
+
+    provider: str
+    live_server_url: str = ""
+    localstripe: object = None
+
+    def settle(self) -> None:
+        if self.localstripe is not None:
+            self.localstripe.wait_idle()
+
+    def method(self, outcome: str) -> PaymentMethodInput:
+        number = CARDS[self.provider][outcome]
+        if self.provider == "dummy":
+            return PaymentMethodInput(card_number=number)
+        # What Stripe.js's createPaymentMethod does in the browser.
+        payment_method = provider_get("stripe").client.v1.payment_methods.create(
+            params={
+                "type": "card",
+                "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            }
+        )
+        return PaymentMethodInput(payment_method_id=payment_method.id)
+
+    def handled(self, payment: Payment, event_type: str) -> PaymentEvent | None:
+        """Wait until an event of `event_type` about `payment` has been handled."""
+        event = wait_for(
+            lambda: PaymentEvent.objects.filter(
+                payment=payment, type=event_type, processed_at__isnull=False
+            ).first()
+        )
+        self.settle()
+        return event
+
+    def deliver_refund_report(self, payment: Payment, refunded_minor: int) -> None:
+        """The provider reports the charge's refunded total (Stripe's `charge.refunded`)."""
+        charge = {
+            "id": "ch_report",
+            "object": "charge",
+            "payment_intent": payment.reference,
+            "amount_refunded": refunded_minor,
+            "currency": payment.currency.lower(),
+        }
+        if self.provider == "dummy":
+            event = stripe_event_normalise(json.loads(stripe_event("charge.refunded", charge)))
+            services.payment_event_receive(provider="dummy", event=event)
+            return
+        body = stripe_event("charge.refunded", charge)
+        request = urllib.request.Request(
+            f"{self.live_server_url}{WEBHOOK_PATH}",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": stripe_signature(body),
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+        self.settle()
+
+
+@pytest.fixture(params=["dummy", "stripe"])
+def shop(request, site_tree, paid_notifications):
+    if request.param == "stripe":
+        localstripe = request.getfixturevalue("stripe_live")
+        return Shop("stripe", request.getfixturevalue("live_server").url, localstripe)
+    request.getfixturevalue("dummy_settings")
+    return Shop("dummy")
+
+
+@pytest.fixture
+def editor():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def _pay(shop: Shop, order: Order, outcome: str) -> Payment:
+    return services.payment_start(order=order, user=order.user, method=shop.method(outcome))
+
+
+def test_successful_payment_marks_the_order_paid_once(shop, paid_notifications):
+    order = make_order()
+    lines = list(order.lines.order_by("pk"))
+
+    payment = _pay(shop, order, "success")
+
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.paid_at is not None
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert payment.amount == Decimal("34.00")
+    assert payment.reference.startswith("pi_")
+    assert payment.attempt == 1
+    assert list(order.status_changes.values_list("from_status", "to_status")) == [
+        ("pending_payment", "paid")
+    ]
+    assert paid_notifications["paid"] == [order.pk]
+    assert [stock_of(line) for line in lines] == [8, 9]  # still reserved, nothing restocked
+
+    with pytest.raises(OrderNotPayable):
+        _pay(shop, order, "success")
+    assert order.payments.count() == 1
+
+
+def test_declined_card_leaves_the_order_payable(shop, paid_notifications):
+    order = make_order()
+
+    declined = _pay(shop, order, "declined")
+
+    assert shop.handled(declined, "payment_intent.payment_failed") is not None
+    order.refresh_from_db()
+    declined.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert order.paid_at is None
+    assert declined.status == Payment.Status.FAILED
+    assert declined.failure_code == "card_declined"
+    assert declined.failure_message
+    assert not OrderStatusChange.objects.filter(order=order).exists()
+    assert paid_notifications["paid"] == []
+
+    retried = _pay(shop, order, "success")
+
+    assert retried.attempt == 2
+    assert shop.handled(retried, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert paid_notifications["paid"] == [order.pk]
+
+
+def test_amount_mismatch_flags_the_order_and_never_marks_it_paid(shop, paid_notifications):
+    """The provider takes another amount than the order's total (a tampered or stale request):
+    the event is flagged, not trusted."""
+    order = make_order()
+    payment = Payment.objects.create(
+        order=order, provider=shop.provider, attempt=1, amount=order.total, currency="EUR"
+    )
+    provider = provider_get(shop.provider)
+    result = provider.start_payment(
+        PaymentRequest(
+            order_number=order.number,
+            payment_id=payment.pk,
+            attempt=1,
+            amount_minor=to_minor_units(order.total, "EUR") - 100,
+            currency="EUR",
+            method=shop.method("success"),
+            idempotency_key=f"tampered-{order.number}",
+        )
+    )
+    for event in result.events:  # the dummy provider's events take the webhook's path
+        services.payment_event_receive(provider=shop.provider, event=event)
+
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert order.needs_review is True
+    assert "took 33.00 EUR" in order.review_reason
+    assert "totals 34.00 EUR" in order.review_reason
+    assert payment.status != Payment.Status.SUCCEEDED
+    assert payment.failure_code == "amount_mismatch"
+    assert paid_notifications["paid"] == []
+    with pytest.raises(OrderNotPayable, match="reviewed"):
+        _pay(shop, order, "success")
+
+
+def test_full_refund_restocks_once(shop, editor, paid_notifications):
+    order = make_order()
+    lines = list(order.lines.order_by("pk"))
+    payment = _pay(shop, order, "success")
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+
+    refund = services.payment_refund(order=order, actor=editor, reason="Customer changed mind")
+
+    order.refresh_from_db()
+    assert refund.amount == Decimal("34.00")
+    assert refund.reference.startswith("re_")
+    assert order.status == Order.Status.REFUNDED
+    assert [line.refunded_quantity for line in order.lines.order_by("pk")] == [2, 1]
+    assert [stock_of(line) for line in lines] == [10, 10]
+    assert sorted(refund.lines.values_list("order_line_id", "quantity")) == [
+        (lines[0].pk, 2),
+        (lines[1].pk, 1),
+    ]
+    assert paid_notifications["refund"] == [refund.pk]
+
+    # The provider reports the refund (charge.refunded); it is already recorded.
+    shop.deliver_refund_report(payment, 3400)
+    assert wait_for(
+        lambda: PaymentEvent.objects.filter(
+            payment=payment, type="charge.refunded", outcome="Refund already recorded."
+        ).exists()
+    )
+    with pytest.raises(RefundNotAllowed):
+        services.payment_refund(order=order, actor=editor)
+    assert Refund.objects.filter(order=order).count() == 1
+    assert [stock_of(line) for line in lines] == [10, 10]
+    assert paid_notifications["refund"] == [refund.pk]
+
+
+def test_partial_refunds_restock_once_and_never_exceed_the_payment(shop, editor):
+    order = make_order()
+    first_line, second_line = order.lines.order_by("pk")
+    payment = _pay(shop, order, "success")
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+
+    partial = services.payment_refund(order=order, actor=editor, lines={first_line.pk: 1})
+
+    order.refresh_from_db()
+    first_line.refresh_from_db()
+    assert partial.amount == Decimal("12.50")
+    assert order.status == Order.Status.PAID
+    assert first_line.refunded_quantity == 1
+    assert (stock_of(first_line), stock_of(second_line)) == (9, 9)
+
+    with pytest.raises(InvalidRefund, match="more than the 21.50 EUR"):
+        services.payment_refund(order=order, actor=editor, amount=Decimal("21.51"))
+    with pytest.raises(InvalidRefund, match="Only 1 of"):
+        services.payment_refund(order=order, actor=editor, lines={first_line.pk: 2})
+    assert Refund.objects.filter(order=order).count() == 1
+    assert (stock_of(first_line), stock_of(second_line)) == (9, 9)
+
+    shop.deliver_refund_report(payment, 1250)  # the provider's report of the first refund
+
+    services.payment_refund(order=order, actor=editor, lines={first_line.pk: 1, second_line.pk: 1})
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID  # shipping (4.00) is still paid
+    assert (stock_of(first_line), stock_of(second_line)) == (10, 10)
+
+    rest = services.payment_refund(order=order, actor=editor)
+
+    order.refresh_from_db()
+    assert rest.amount == Decimal("4.00")
+    assert rest.lines.count() == 0
+    assert order.status == Order.Status.REFUNDED
+    assert (stock_of(first_line), stock_of(second_line)) == (10, 10)
+    assert sum(r.amount for r in Refund.objects.filter(order=order)) == Decimal("34.00")
+    assert wait_for(
+        lambda: PaymentEvent.objects.filter(
+            payment=payment, type="charge.refunded", processed_at__isnull=False
+        ).exists()
+    )
+    assert Refund.objects.filter(order=order).count() == 3

@@ -1,0 +1,266 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from commerce.exceptions import (
+    InvalidOrderTransition,
+    InvalidShipment,
+    LinesAlreadyShipped,
+    OrderLineNotFound,
+    OrderNotFound,
+)
+from commerce.models import Order, OrderStatusChange
+from commerce.orders import (
+    LEGAL_TRANSITIONS,
+    order_cancel,
+    order_lines_ship,
+    order_transition,
+    orders_expire,
+)
+from commerce.tests.conftest import stock_of
+
+Status = Order.Status
+
+
+def test_transition_records_history_and_sets_paid_at(shop, shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 2})
+
+    returned = order_transition(order=order, to_status=Status.PAID, actor=None, note="Paid")
+
+    assert returned.status == Status.PAID
+    assert order.status == Status.PAID
+    order.refresh_from_db()
+    assert order.paid_at is not None
+    history = list(order.status_changes.values_list("from_status", "to_status", "note"))
+    assert history == [
+        ("", Status.PENDING_PAYMENT, "Order placed."),
+        (Status.PENDING_PAYMENT, Status.PAID, "Paid"),
+    ]
+
+
+@pytest.mark.parametrize("from_status", list(Status.values))
+@pytest.mark.parametrize("to_status", list(Status.values))
+def test_only_legal_transitions_are_allowed(shop, shopper, place_order, from_status, to_status):
+    order = place_order(shopper, {shop.variants["mug"]: 1})
+    Order.objects.filter(pk=order.pk).update(status=from_status)
+    order.refresh_from_db()
+    changes_before = OrderStatusChange.objects.count()
+
+    if (from_status, to_status) in LEGAL_TRANSITIONS:
+        order_transition(order=order, to_status=to_status)
+        order.refresh_from_db()
+        assert order.status == to_status
+        assert OrderStatusChange.objects.count() == changes_before + 1
+    else:
+        with pytest.raises(InvalidOrderTransition) as raised:
+            order_transition(order=order, to_status=to_status)
+        assert raised.value.status == 409
+        order.refresh_from_db()
+        assert order.status == from_status
+        assert OrderStatusChange.objects.count() == changes_before
+
+
+def test_unknown_status_is_refused(shop, shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 1})
+    with pytest.raises(InvalidOrderTransition):
+        order_transition(order=order, to_status="shipped")
+    order.refresh_from_db()
+    assert order.status == Status.PENDING_PAYMENT
+
+
+def test_cancel_releases_stock_exactly_once(shop, shopper, place_order):
+    mug = shop.variants["mug"]
+    order = place_order(shopper, {mug: 3, shop.variants["lamp"]: 2})
+    assert stock_of(mug) == 7
+    assert stock_of(shop.variants["lamp"]) == 0
+
+    order_cancel(order=order, actor=shopper)
+
+    assert stock_of(mug) == 10
+    assert stock_of(shop.variants["lamp"]) == 2
+    order.refresh_from_db()
+    assert order.status == Status.CANCELLED
+    change = order.status_changes.last()
+    assert (change.actor, change.to_status) == (shopper, Status.CANCELLED)
+
+    stale = Order.objects.get(pk=order.pk)
+    stale.status = Status.PENDING_PAYMENT  # a second caller holding an outdated copy
+    with pytest.raises(InvalidOrderTransition):
+        order_transition(order=stale, to_status=Status.CANCELLED)
+    with pytest.raises(InvalidOrderTransition):
+        order_cancel(order=Order.objects.get(pk=order.pk), actor=shopper)
+    assert stock_of(mug) == 10
+    assert stock_of(shop.variants["lamp"]) == 2
+
+
+def test_cancel_of_paid_order_is_refused(shop, shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 1})
+    order_transition(order=order, to_status=Status.PAID)
+    with pytest.raises(InvalidOrderTransition):
+        order_cancel(order=order, actor=shopper)
+    order.refresh_from_db()
+    assert order.status == Status.PAID
+    assert stock_of(shop.variants["mug"]) == 9
+
+
+def test_cancel_by_another_shopper_is_not_found(shop, shopper, other_shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 1})
+    with pytest.raises(OrderNotFound):
+        order_cancel(order=order, actor=other_shopper)
+    order.refresh_from_db()
+    assert order.status == Status.PENDING_PAYMENT
+    assert stock_of(shop.variants["mug"]) == 9
+
+
+def test_orders_expire_cancels_only_overdue_orders(shop, shopper, place_order):
+    mug = shop.variants["mug"]
+    overdue = place_order(shopper, {mug: 2}, key="a")
+    fresh = place_order(shopper, {mug: 1}, key="b")
+    paid = place_order(shopper, {mug: 1}, key="c")
+    order_transition(order=paid, to_status=Status.PAID)
+    now = timezone.now()
+    Order.objects.filter(pk__in=[overdue.pk, paid.pk]).update(expires_at=now - timedelta(minutes=1))
+
+    assert orders_expire(now=now) == 1
+    assert orders_expire(now=now) == 0
+
+    assert Order.objects.get(pk=overdue.pk).status == Status.CANCELLED
+    assert Order.objects.get(pk=fresh.pk).status == Status.PENDING_PAYMENT
+    assert Order.objects.get(pk=paid.pk).status == Status.PAID
+    assert stock_of(mug) == 10 - 1 - 1
+    note = Order.objects.get(pk=overdue.pk).status_changes.last().note
+    assert note == "Payment window expired."
+
+
+def test_overlapping_expiry_runs_release_stock_once(shop, shopper, place_order):
+    """A second run starts after the first listed its candidates and finishes first."""
+    mug = shop.variants["mug"]
+    order = place_order(shopper, {mug: 4})
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(expires_at=now - timedelta(seconds=1))
+
+    from commerce import orders as orders_module
+
+    real_candidates = orders_module._expiry_candidates
+    inner_runs = []
+
+    def candidates_then_other_run(now):
+        candidates = real_candidates(now)
+        if not inner_runs:
+            inner_runs.append(None)
+            inner_runs[0] = orders_expire(now=now)
+        return candidates
+
+    with mock.patch.object(orders_module, "_expiry_candidates", candidates_then_other_run):
+        first = orders_expire(now=now)
+
+    assert inner_runs == [1]
+    assert first == 0
+    assert stock_of(mug) == 10
+    cancellations = Order.objects.get(pk=order.pk).status_changes.filter(to_status=Status.CANCELLED)
+    assert cancellations.count() == 1
+
+
+def _paid_order(shop, shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 1, shop.variants["lamp"]: 1})
+    order_transition(order=order, to_status=Status.PAID)
+    return order
+
+
+def test_ship_lines_of_one_vendor_then_all_fulfils(shop, shopper, place_order):
+    order = _paid_order(shop, shopper, place_order)
+    line_a = order.lines.get(vendor=shop.vendor_a)
+    line_b = order.lines.get(vendor=shop.vendor_b)
+
+    with mock.patch("commerce.notifications.notify_lines_shipped") as notify:
+        shipped = order_lines_ship(
+            order_line_ids=[line_a.pk],
+            vendor=shop.vendor_a,
+            carrier="DHL",
+            tracking_number="TRACK1",
+            actor=shopper,
+        )
+    assert [line.pk for line in shipped] == [line_a.pk]
+    line_a.refresh_from_db()
+    assert (line_a.carrier, line_a.tracking_number) == ("DHL", "TRACK1")
+    assert line_a.shipped_at is not None
+    order.refresh_from_db()
+    assert order.status == Status.PAID
+    notify.assert_called_once()
+    assert notify.call_args.kwargs["order"].pk == order.pk
+    assert [line.pk for line in notify.call_args.kwargs["lines"]] == [line_a.pk]
+
+    with mock.patch("commerce.notifications.notify_lines_shipped"):
+        order_lines_ship(
+            order_line_ids=[line_b.pk],
+            vendor=shop.vendor_b,
+            carrier="UPS",
+            tracking_number="",
+            actor=None,
+        )
+    order.refresh_from_db()
+    assert order.status == Status.FULFILLED
+    assert order.status_changes.last().to_status == Status.FULFILLED
+
+
+def test_ship_refuses_other_vendors_lines_and_changes_nothing(shop, shopper, place_order):
+    order = _paid_order(shop, shopper, place_order)
+    line_b = order.lines.get(vendor=shop.vendor_b)
+    with pytest.raises(OrderLineNotFound):
+        order_lines_ship(
+            order_line_ids=[line_b.pk],
+            vendor=shop.vendor_a,
+            carrier="DHL",
+            tracking_number="1",
+            actor=None,
+        )
+    line_b.refresh_from_db()
+    assert line_b.shipped_at is None
+
+
+def test_ship_refuses_unpaid_order_twice_shipped_and_bad_input(shop, shopper, place_order):
+    order = place_order(shopper, {shop.variants["mug"]: 1})
+    line = order.lines.get()
+    with pytest.raises(InvalidOrderTransition):
+        order_lines_ship(
+            order_line_ids=[line.pk],
+            vendor=shop.vendor_a,
+            carrier="DHL",
+            tracking_number="1",
+            actor=None,
+        )
+    line.refresh_from_db()
+    assert line.shipped_at is None
+    with pytest.raises(InvalidShipment):
+        order_lines_ship(
+            order_line_ids=[], vendor=shop.vendor_a, carrier="DHL", tracking_number="", actor=None
+        )
+    with pytest.raises(InvalidShipment):
+        order_lines_ship(
+            order_line_ids=[line.pk],
+            vendor=shop.vendor_a,
+            carrier=" ",
+            tracking_number="",
+            actor=None,
+        )
+
+    order_transition(order=order, to_status=Status.PAID)
+    order_lines_ship(
+        order_line_ids=[line.pk],
+        vendor=shop.vendor_a,
+        carrier="DHL",
+        tracking_number="1",
+        actor=None,
+    )
+    with pytest.raises(LinesAlreadyShipped):
+        order_lines_ship(
+            order_line_ids=[line.pk],
+            vendor=shop.vendor_a,
+            carrier="UPS",
+            tracking_number="2",
+            actor=None,
+        )
+    line.refresh_from_db()
+    assert (line.carrier, line.tracking_number) == ("DHL", "1")

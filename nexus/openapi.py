@@ -1,0 +1,101 @@
+"""OpenAPI documentation shared by every DRF endpoint (drf-spectacular).
+
+The error body of the whole API (see `nexus.api.exception_handler`) is one schema component,
+`Error`. Use it in `extend_schema`:
+
+    from nexus.openapi import error_responses
+
+    @extend_schema(request=InSerializer, responses={201: OutSerializer, **error_responses(400, 409)})
+
+`AutoSchema` (the project's DEFAULT_SCHEMA_CLASS) also adds the error responses every
+operation can give, unless the view documents that status itself: 400 and 415 for operations
+with a request body, 401 when authentication is required, 404 when the path has a parameter,
+and 429 when the view is throttled. So an endpoint only documents its *specific* errors
+(e.g. 409 for a conflict). An error status documented with a description only
+(`OpenApiResponse(description=...)`) gets the `Error` body too.
+"""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `invalid`.")
+    message = serializers.CharField(help_text="What went wrong, in a sentence a person can act on.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "fields" cannot be a class attribute: it would shadow Serializer.fields.
+        fields["fields"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Only on validation errors: the messages for each invalid input field.",
+        )
+        return fields
+
+    class Meta:
+        ref_name = "ErrorBody"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """`{"error": {"code", "message", "fields"?}}` — the body of every 4xx answer."""
+
+    error = ErrorBodySerializer()
+
+    class Meta:
+        ref_name = "Error"
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input (validation errors list each field in `fields`) or malformed JSON.",
+    401: "Missing, invalid or expired credentials (access token or refresh token).",
+    403: "Authenticated, but not allowed to do this.",
+    404: "Not found — also for objects that belong to someone else.",
+    409: "The request conflicts with the current state of the resource.",
+    415: "Unsupported media type: send `Content-Type: application/json`.",
+    429: "Too many requests: throttled, retry after the number of seconds in `Retry-After`.",
+}
+
+ERROR_RESPONSES: dict[int, OpenApiResponse] = {
+    status: OpenApiResponse(response=ErrorSerializer, description=description)
+    for status, description in ERROR_DESCRIPTIONS.items()
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The shared error response for each given status, for `extend_schema(responses=...)`."""
+    return {status: ERROR_RESPONSES[status] for status in statuses}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema plus the error responses every operation can give."""
+
+    def _default_error_statuses(self) -> list[int]:
+        statuses = []
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses += [400, 415]
+        view_permissions = getattr(self.view, "permission_classes", ())
+        if any(permission is not permissions.AllowAny for permission in view_permissions):
+            statuses.append(401)
+        if "{" in self.path:
+            statuses.append(404)
+        if getattr(self.view, "throttle_classes", ()):
+            statuses.append(429)
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status, response in responses.items():
+            # Every error leaves through the one exception handler, so an error response
+            # documented with a description only still has the shared body.
+            if status[0] in "45" and not response.get("content"):
+                response["content"] = self._get_response_for_code(
+                    ErrorSerializer, status, direction=direction
+                )["content"]
+        for status in self._default_error_statuses():
+            if str(status) not in responses:
+                responses[str(status)] = self._get_response_for_code(
+                    ERROR_RESPONSES[status], str(status), direction=direction
+                )
+        return responses

@@ -1,0 +1,247 @@
+"""The vendor API (/api/v1/vendor/): a member's order lines, shipping, stock and products.
+
+Thin views: every read goes through `vendors.selectors` (already scoped to the user by the one
+policy, so another vendor's object is simply not found: 404), every write through a service
+(`commerce.orders.order_lines_ship`, `catalog.inventory.stock_set` / `stock_adjust`).
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog import inventory
+from nexus.openapi import error_responses
+from vendors import permissions as policy
+from vendors import selectors
+from vendors.api.filters import OrderLineFilter
+from vendors.api.permissions import IsVendorMemberOrEditor
+from vendors.api.serializers import (
+    OrderLineSerializer,
+    ProductSummarySerializer,
+    ShipInputSerializer,
+    StockAdjustInputSerializer,
+    StockSerializer,
+    StockSetInputSerializer,
+)
+from vendors.exceptions import VendorError, VendorNotFound, VendorSuspended
+
+TAGS = ["vendor"]
+FORBIDDEN = OpenApiResponse(
+    response=error_responses(403)[403].response,
+    description="Not a member of any vendor (and not an editor).",
+)
+SKU_PARAMETER = OpenApiParameter(
+    "sku", OpenApiTypes.STR, OpenApiParameter.PATH, description="The variant's SKU."
+)
+
+
+class VendorAPIView(APIView):
+    permission_classes = [IsVendorMemberOrEditor]
+
+
+class OrderLineListView(ListAPIView):
+    permission_classes = [IsVendorMemberOrEditor]
+    serializer_class = OrderLineSerializer
+    filterset_class = OrderLineFilter
+
+    def get_queryset(self):
+        return selectors.vendor_order_lines(user=self.request.user)
+
+    @extend_schema(
+        operation_id="vendor_order_lines_list",
+        summary="The vendor's order lines",
+        description="Lines of the caller's vendors only (every vendor for editors), newest "
+        "order first, with the shopper's name and shipping address. `status=to_ship` lists "
+        "paid lines still to send.",
+        responses={200: OrderLineSerializer(many=True), 403: FORBIDDEN},
+        tags=TAGS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class OrderLineDetailView(VendorAPIView):
+    @extend_schema(
+        operation_id="vendor_order_lines_retrieve",
+        summary="One of the vendor's order lines",
+        responses={200: OrderLineSerializer, 403: FORBIDDEN},
+        tags=TAGS,
+    )
+    def get(self, request, line_id: int):
+        line = selectors.vendor_order_line_get(user=request.user, line_id=line_id)
+        if line is None:
+            raise VendorNotFound(f"No order line {line_id} for your vendor.")
+        return Response(OrderLineSerializer(line).data)
+
+
+class OrderLinesShipView(VendorAPIView):
+    @extend_schema(
+        operation_id="vendor_order_lines_ship",
+        summary="Mark order lines shipped",
+        description="Marks the given lines of one vendor shipped with the carrier and tracking "
+        "number. When every line of an order is shipped the order becomes `fulfilled` and the "
+        "shopper is told. Nothing changes when any line is refused.",
+        request=ShipInputSerializer,
+        responses={
+            200: OrderLineSerializer(many=True),
+            400: OpenApiResponse(
+                response=error_responses(400)[400].response,
+                description="Invalid input, or lines of more than one vendor.",
+            ),
+            403: FORBIDDEN,
+            404: OpenApiResponse(
+                response=error_responses(404)[404].response,
+                description="A line does not exist or belongs to another vendor.",
+            ),
+            409: OpenApiResponse(
+                response=error_responses(409)[409].response,
+                description="A line was already shipped, or its order is not paid.",
+            ),
+        },
+        tags=TAGS,
+    )
+    def post(self, request):
+        from commerce.orders import order_lines_ship
+
+        data = ShipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = sorted(set(data.validated_data["order_line_ids"]))
+        lines = list(selectors.vendor_order_lines(user=request.user).filter(pk__in=ids))
+        missing = sorted(set(ids) - {line.pk for line in lines})
+        if missing:
+            raise VendorNotFound(
+                f"No order line {', '.join(map(str, missing))} for your vendor.",
+                field="order_line_ids",
+            )
+        vendor_ids = {line.vendor_id for line in lines}
+        if len(vendor_ids) != 1 or None in vendor_ids:
+            raise VendorError("Ship the lines of one vendor at a time.", field="order_line_ids")
+        shipped = order_lines_ship(
+            order_line_ids=ids,
+            vendor=lines[0].vendor,
+            carrier=data.validated_data["carrier"],
+            tracking_number=data.validated_data.get("tracking_number", ""),
+            actor=request.user,
+        )
+        fresh = selectors.vendor_order_lines(user=request.user).filter(
+            pk__in=[line.pk for line in shipped]
+        )
+        return Response(OrderLineSerializer(fresh, many=True).data)
+
+
+class StockListView(ListAPIView):
+    permission_classes = [IsVendorMemberOrEditor]
+    serializer_class = StockSerializer
+
+    def get_queryset(self):
+        return selectors.vendor_variants(user=self.request.user)
+
+    @extend_schema(
+        operation_id="vendor_stock_list",
+        summary="Stock of the vendor's variants",
+        responses={200: StockSerializer(many=True), 403: FORBIDDEN},
+        tags=TAGS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _variant_for_change(request, sku: str):
+    variant = selectors.vendor_variant_get(user=request.user, sku=sku)
+    if variant is None:
+        raise VendorNotFound(f"No variant with SKU {sku} for your vendor.")
+    vendor = variant.page.vendor
+    if vendor is None or not policy.user_can_edit_vendor_content(request.user, vendor):
+        raise VendorSuspended("This vendor is suspended: its stock cannot be changed.")
+    return variant
+
+
+def _stock_response(request, sku: str):
+    return Response(StockSerializer(selectors.vendor_variant_get(user=request.user, sku=sku)).data)
+
+
+class StockDetailView(VendorAPIView):
+    @extend_schema(
+        operation_id="vendor_stock_retrieve",
+        summary="Stock of one variant",
+        parameters=[SKU_PARAMETER],
+        responses={200: StockSerializer, 403: FORBIDDEN},
+        tags=TAGS,
+    )
+    def get(self, request, sku: str):
+        variant = selectors.vendor_variant_get(user=request.user, sku=sku)
+        if variant is None:
+            raise VendorNotFound(f"No variant with SKU {sku} for your vendor.")
+        return Response(StockSerializer(variant).data)
+
+    @extend_schema(
+        operation_id="vendor_stock_set",
+        summary="Set the on-hand quantity of a variant",
+        description="Sets an absolute quantity in one SQL statement (safe under concurrency).",
+        parameters=[SKU_PARAMETER],
+        request=StockSetInputSerializer,
+        responses={
+            200: StockSerializer,
+            403: OpenApiResponse(
+                response=error_responses(403)[403].response,
+                description="Not a member, or the vendor is suspended.",
+            ),
+        },
+        tags=TAGS,
+    )
+    def put(self, request, sku: str):
+        data = StockSetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        variant = _variant_for_change(request, sku)
+        inventory.stock_set(variant_id=variant.pk, quantity=data.validated_data["quantity"])
+        return _stock_response(request, sku)
+
+
+class StockAdjustView(VendorAPIView):
+    @extend_schema(
+        operation_id="vendor_stock_adjust",
+        summary="Add to or remove from a variant's stock",
+        description="Adds `delta` (negative to remove) in one conditional SQL statement: "
+        "concurrent adjustments all count, and stock never goes below zero.",
+        parameters=[SKU_PARAMETER],
+        request=StockAdjustInputSerializer,
+        responses={
+            200: StockSerializer,
+            403: OpenApiResponse(
+                response=error_responses(403)[403].response,
+                description="Not a member, or the vendor is suspended.",
+            ),
+            409: OpenApiResponse(
+                response=error_responses(409)[409].response,
+                description="Removing more than is in stock (the message says how many are left).",
+            ),
+        },
+        tags=TAGS,
+    )
+    def post(self, request, sku: str):
+        data = StockAdjustInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        variant = _variant_for_change(request, sku)
+        inventory.stock_adjust(variant_id=variant.pk, delta=data.validated_data["delta"])
+        return _stock_response(request, sku)
+
+
+class ProductSummaryView(ListAPIView):
+    permission_classes = [IsVendorMemberOrEditor]
+    serializer_class = ProductSummarySerializer
+
+    def get_queryset(self):
+        return selectors.vendor_products_summary(user=self.request.user)
+
+    @extend_schema(
+        operation_id="vendor_products_list",
+        summary="The vendor's products",
+        description="Every product of the caller's vendors, drafts included, with its number "
+        "of variants and total stock.",
+        responses={200: ProductSummarySerializer(many=True), 403: FORBIDDEN},
+        tags=TAGS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
