@@ -13,5 +13,7 @@ lint:
 ci:
 	bash .ci/run
 
+# Benchmarks print ratios measured in one run; see bench/*.py for their options.
 bench:
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/catalog_queries.py
+	.venv/bin/python bench/page_cache.py

@@ -151,6 +151,9 @@ class ProductPage(Page):
     ]
     parent_page_types = ["vendors.VendorPage"]
     subpage_types: list[str] = []
+    # SKUs are unique, so a copy cannot take its original's variants: it starts with one
+    # default variant of its own (see `ensure_default_variant`), and the editor adds options.
+    exclude_fields_in_copy = ["variants"]
     # Serializers for the computed fields live in catalog.api.serializers and are attached by
     # CatalogPagesAPIViewSet, so the model does not import the API layer.
     api_fields = [
