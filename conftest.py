@@ -1,13 +1,16 @@
-"""Project-wide fixtures: the Wagtail site tree and the service gates.
+"""Project-wide fixtures: the Wagtail site tree, the service gates and the browser.
 
-Service-backed tests ask for `postgres`, `redis_url` or `broker_url`. When the service is not
-configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the same situation fails.
+Service-backed tests ask for `postgres`, `redis_url`, `broker_url` or `chromium_browser`. When the
+service is not configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the same
+situation fails.
 """
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 
 def _service_missing(reason: str):
@@ -37,6 +40,41 @@ def broker_url():
     if not url:
         _service_missing("RabbitMQ is not configured (set CELERY_BROKER_URL=amqp://...)")
     return url
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium_browser(monkeypatch):
+    """A Playwright browser: Debian's Chromium at /usr/bin/chromium, headless."""
+    if shutil.which(CHROMIUM) is None:
+        _service_missing(f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _service_missing(f"Playwright cannot be imported ({error})")
+
+    # Playwright's sync API runs an event loop in this thread; Django's async safety check would
+    # then refuse the ORM calls the test itself makes, which are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # While Playwright's loop runs, the ORM works on connections of that context;
+            # close them here, or the test database cannot be dropped at the end.
+            connections.close_all()
 
 
 @pytest.fixture

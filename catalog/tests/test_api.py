@@ -1,16 +1,12 @@
 """Wagtail API v2 /api/v2/pages/: product fields and filters."""
 
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
 
 from catalog.models import ProductGalleryImage, ProductPage
 from catalog.tests.conftest import make_image
 from catalog.tests.factories import make_product
-from vendors.tests.factories import make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -20,43 +16,6 @@ PRODUCTS = "/api/v2/pages/?type=catalog.ProductPage"
 def titles(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [item["title"] for item in response.json()["items"]]
-
-
-@pytest.fixture
-def shop(vendor, categories):
-    other = make_vendor(name="Bolt Kitchenware")
-    jacket = make_product(
-        vendor=vendor,
-        title="Rain Jacket",
-        price="80.00",
-        categories=[categories.jackets],
-        variants=[
-            {"sku": "RJ-S", "options": {"size": "S"}},
-            {"sku": "RJ-M", "options": {"size": "M"}, "price_override": Decimal("70.00")},
-        ],
-        stock=[0, 3],
-    )
-    shirt = make_product(
-        vendor=vendor, title="Linen Shirt", price="45.00", categories=[categories.shirts], stock=0
-    )
-    mug = make_product(
-        vendor=other, title="Enamel Mug", price="12.00", categories=[categories.kitchen], stock=50
-    )
-    make_product(vendor=vendor, title="Draft Parka", categories=[categories.jackets], publish=False)
-    private = make_product(vendor=vendor, title="Secret Anorak", categories=[categories.jackets])
-    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    return type(
-        "Shop",
-        (),
-        {
-            "jacket": jacket,
-            "shirt": shirt,
-            "mug": mug,
-            "other": other,
-            "vendor": vendor,
-            **vars(categories),
-        },
-    )
 
 
 def test_product_detail_exposes_price_currency_availability_vendor_categories_variants_gallery(

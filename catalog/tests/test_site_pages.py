@@ -1,12 +1,10 @@
 """Rendering and filters of the product, category and search pages."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
 
 from catalog.models import ProductGalleryImage, ProductPage
 from catalog.tests.conftest import make_image
@@ -19,44 +17,6 @@ pytestmark = pytest.mark.django_db
 
 def product_titles(response) -> list[str]:
     return re.findall(r'<h3 class="product-card__title">([^<]+)</h3>', response.content.decode())
-
-
-@pytest.fixture
-def shop(vendor, categories):
-    """Two vendors, products across the category tree, one sold out, one draft, one private."""
-    other = make_vendor(name="Bolt Kitchenware")
-    jacket = make_product(
-        vendor=vendor,
-        title="Rain Jacket",
-        price="80.00",
-        categories=[categories.jackets],
-        variants=[
-            {"sku": "RJ-S", "options": {"size": "S"}},
-            {"sku": "RJ-M", "options": {"size": "M"}, "price_override": Decimal("70.00")},
-        ],
-        stock=[0, 3],
-    )
-    shirt = make_product(
-        vendor=vendor, title="Linen Shirt", price="45.00", categories=[categories.shirts], stock=0
-    )
-    mug = make_product(
-        vendor=other, title="Enamel Mug", price="12.00", categories=[categories.kitchen], stock=50
-    )
-    make_product(vendor=vendor, title="Draft Parka", categories=[categories.jackets], publish=False)
-    private = make_product(vendor=vendor, title="Secret Anorak", categories=[categories.jackets])
-    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    return type(
-        "Shop",
-        (),
-        {
-            "jacket": jacket,
-            "shirt": shirt,
-            "mug": mug,
-            "other": other,
-            "vendor": vendor,
-            **vars(categories),
-        },
-    )
 
 
 def test_product_page_is_routable_and_shows_variants_prices_and_availability(client, shop):

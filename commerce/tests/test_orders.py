@@ -205,47 +205,44 @@ def test_ship_lines_of_one_vendor_then_all_fulfils(shop, shopper, place_order):
     assert order.status_changes.last().to_status == Status.FULFILLED
 
 
-def test_ship_refuses_other_vendors_lines_and_changes_nothing(shop, shopper, place_order):
-    order = _paid_order(shop, shopper, place_order)
-    line_b = order.lines.get(vendor=shop.vendor_b)
-    with pytest.raises(OrderLineNotFound):
+@pytest.mark.parametrize(
+    ("is_paid", "line_of", "carrier", "tracking_number", "error"),
+    [
+        pytest.param(True, "vendor_b", "DHL", "1", OrderLineNotFound, id="other-vendors-line"),
+        pytest.param(False, "vendor_a", "DHL", "1", InvalidOrderTransition, id="unpaid-order"),
+        pytest.param(False, None, "DHL", "", InvalidShipment, id="no-lines"),
+        pytest.param(False, "vendor_a", " ", "", InvalidShipment, id="blank-carrier"),
+    ],
+)
+def test_ship_is_refused_and_changes_nothing(
+    shop, shopper, place_order, is_paid, line_of, carrier, tracking_number, error
+):
+    """Vendor A ships the line of `line_of` (or no line at all)."""
+    order = place_order(shopper, {shop.variants["mug"]: 1, shop.variants["lamp"]: 1})
+    if is_paid:
+        order_transition(order=order, to_status=Status.PAID)
+    line_ids = [order.lines.get(vendor=getattr(shop, line_of)).pk] if line_of else []
+
+    with pytest.raises(error):
         order_lines_ship(
-            order_line_ids=[line_b.pk],
+            order_line_ids=line_ids,
             vendor=shop.vendor_a,
-            carrier="DHL",
-            tracking_number="1",
+            carrier=carrier,
+            tracking_number=tracking_number,
             actor=None,
         )
-    line_b.refresh_from_db()
-    assert line_b.shipped_at is None
+
+    assert list(order.lines.values_list("shipped_at", "carrier", "tracking_number")) == [
+        (None, "", ""),
+        (None, "", ""),
+    ]
+    order.refresh_from_db()
+    assert order.status == (Status.PAID if is_paid else Status.PENDING_PAYMENT)
 
 
-def test_ship_refuses_unpaid_order_twice_shipped_and_bad_input(shop, shopper, place_order):
+def test_ship_refuses_lines_already_shipped(shop, shopper, place_order):
     order = place_order(shopper, {shop.variants["mug"]: 1})
     line = order.lines.get()
-    with pytest.raises(InvalidOrderTransition):
-        order_lines_ship(
-            order_line_ids=[line.pk],
-            vendor=shop.vendor_a,
-            carrier="DHL",
-            tracking_number="1",
-            actor=None,
-        )
-    line.refresh_from_db()
-    assert line.shipped_at is None
-    with pytest.raises(InvalidShipment):
-        order_lines_ship(
-            order_line_ids=[], vendor=shop.vendor_a, carrier="DHL", tracking_number="", actor=None
-        )
-    with pytest.raises(InvalidShipment):
-        order_lines_ship(
-            order_line_ids=[line.pk],
-            vendor=shop.vendor_a,
-            carrier=" ",
-            tracking_number="",
-            actor=None,
-        )
-
     order_transition(order=order, to_status=Status.PAID)
     order_lines_ship(
         order_line_ids=[line.pk],

@@ -38,43 +38,14 @@ def editor(db):
     return user
 
 
-def make_order(*, shopper, lines, status="paid", shipping_name="Sam Shopper"):
-    """An order (status `status`) with one line per (product, quantity) in `lines`, built as
-    rows: the vendor tests need orders, not the checkout that makes them."""
-    from decimal import Decimal
-
-    from commerce.models import Order, OrderLine
-
-    subtotal = sum((product.price * quantity for product, quantity in lines), Decimal("0.00"))
-    order = Order.objects.create(
-        user=shopper,
-        email=shopper.email,
-        status=status,
-        currency="EUR",
-        subtotal=subtotal,
-        total=subtotal,
-        shipping_name=shipping_name,
-        shipping_line1="1 Main Street",
-        shipping_city="Lyon",
-        shipping_postal_code="69001",
-        shipping_country="FR",
-    )
-    for product, quantity in lines:
-        variant = product.variants.first()
-        OrderLine.objects.create(
-            order=order,
-            variant=variant,
-            product=product,
-            vendor=product.vendor,
-            vendor_name=product.vendor.name,
-            product_title=product.title,
-            variant_label=variant.label,
-            sku=variant.sku,
-            unit_price=product.price,
-            quantity=quantity,
-            line_total=product.price * quantity,
-        )
-    return order
+# The shipping address of the vendor tests' orders (`commerce.tests.factories.make_order`).
+SHOPPER_ADDRESS = {
+    "shipping_name": "Sam Shopper",
+    "shipping_line1": "1 Main Street",
+    "shipping_city": "Lyon",
+    "shipping_postal_code": "69001",
+    "shipping_country": "FR",
+}
 
 
 @pytest.fixture

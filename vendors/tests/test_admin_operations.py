@@ -11,9 +11,10 @@ from accounts.tests.factories import UserFactory
 from catalog.models import ProductPage, Stock
 from catalog.tests.factories import make_product
 from commerce.models import Order, OrderLine
+from commerce.tests.factories import make_order
 from vendors.models import Vendor
 from vendors.services import vendor_group_permissions
-from vendors.tests.conftest import make_order
+from vendors.tests.conftest import SHOPPER_ADDRESS
 
 
 @pytest.fixture
@@ -21,9 +22,7 @@ def shop(vendor_a, vendor_b, owner_a, client):
     product_a = make_product(vendor=vendor_a, title="Alpha Mug", price="12.00", stock=2)
     product_b = make_product(vendor=vendor_b, title="Beta Bowl", price="20.00", stock=1)
     shopper = UserFactory(email="shopper@example.com")
-    order = make_order(
-        shopper=shopper, lines=[(product_a, 2), (product_b, 1)], shipping_name="Sam Shopper"
-    )
+    order = make_order(user=shopper, items=[(product_a, 2), (product_b, 1)], **SHOPPER_ADDRESS)
     client.force_login(owner_a)
     return type(
         "Shop",

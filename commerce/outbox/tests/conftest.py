@@ -1,12 +1,10 @@
 """Fixtures of the outbox and notification tests: paid orders and Celery run in-process."""
 
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import make_product
+from commerce.tests.factories import make_order
 from vendors.tests.factories import make_vendor
 
 
@@ -20,46 +18,6 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = previous
-
-
-def make_order(*, user, items, status="paid"):
-    """An order with one line per (product, quantity) in `items`, built directly (the
-    checkout is not under test here)."""
-    from commerce.models import Order, OrderLine
-
-    subtotal = sum((product.price * quantity for product, quantity in items), Decimal("0"))
-    order = Order.objects.create(
-        user=user,
-        email=user.email,
-        status=status,
-        currency="EUR",
-        subtotal=subtotal,
-        shipping_total=Decimal("0.00"),
-        total=subtotal,
-        shipping_name="Ada Lovelace",
-        shipping_line1="1 Analytical Street",
-        shipping_city="London",
-        shipping_postal_code="N1 1AA",
-        shipping_country="GB",
-        paid_at=timezone.now() if status == "paid" else None,
-        expires_at=timezone.now() + timezone.timedelta(minutes=30),
-    )
-    for product, quantity in items:
-        variant = product.variants.first()
-        OrderLine.objects.create(
-            order=order,
-            variant=variant,
-            product=product,
-            vendor=product.vendor,
-            vendor_name=product.vendor.name,
-            product_title=product.title,
-            variant_label=variant.label,
-            sku=variant.sku,
-            unit_price=product.price,
-            quantity=quantity,
-            line_total=product.price * quantity,
-        )
-    return order
 
 
 @pytest.fixture

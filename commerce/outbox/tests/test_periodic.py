@@ -13,7 +13,7 @@ from catalog.models import Stock
 from commerce import tasks
 from commerce.models import Order, OrderStatusChange
 from commerce.outbox.models import OutboxMessage
-from commerce.outbox.tests.conftest import make_order
+from commerce.tests.factories import make_order
 
 
 def _expired_orders(two_vendor_pending_order, count):

@@ -28,7 +28,7 @@ from commerce.payments.tests.support import (
     SECRET_KEY,
     WEBHOOK_PATH,
     WEBHOOK_SECRET,
-    make_order,
+    make_reserved_order,
     wait_for,
 )
 
@@ -213,4 +213,4 @@ def paid_notifications(monkeypatch):
 
 @pytest.fixture
 def order_factory(site_tree):
-    return make_order
+    return make_reserved_order

@@ -5,7 +5,6 @@ import hmac
 import json
 import time
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from catalog import inventory
 from catalog.models import Stock
 from catalog.tests.factories import make_product
 from commerce.models import Order, OrderLine
+from commerce.tests.factories import make_order
 from vendors.tests.factories import make_vendor
 
 WEBHOOK_SECRET = "whsec_nexus_test_secret"
@@ -22,7 +22,7 @@ PUBLISHABLE_KEY = "pk_test_nexus"
 WEBHOOK_PATH = "/api/v1/payments/webhooks/stripe/"
 
 
-def make_order(
+def make_reserved_order(
     *,
     user=None,
     prices=("12.50", "5.00"),
@@ -39,45 +39,19 @@ def make_order(
     before the reservation.
     """
     user = user or UserFactory()
-    order = Order.objects.create(
+    items = []
+    for price, quantity in zip(prices, quantities, strict=True):
+        product = make_product(vendor=make_vendor(), price=price, stock=stock)
+        inventory.stock_adjust(variant_id=product.variants.get().pk, delta=-quantity)
+        items.append((product, quantity))
+    return make_order(
         user=user,
-        email=user.email,
-        currency=currency,
-        subtotal=Decimal("0"),
-        shipping_total=Decimal(shipping),
-        total=Decimal("0"),
+        items=items,
         status=status,
-        shipping_name="Ada Lovelace",
-        shipping_line1="1 Analytical Street",
-        shipping_city="London",
-        shipping_postal_code="N1 1AA",
-        shipping_country="GB",
+        currency=currency,
+        shipping_total=shipping,
         expires_at=timezone.now() + timedelta(minutes=expires_in_minutes),
     )
-    subtotal = Decimal("0")
-    for price, quantity in zip(prices, quantities, strict=True):
-        vendor = make_vendor()
-        product = make_product(vendor=vendor, price=price, stock=stock)
-        variant = product.variants.get()
-        inventory.stock_adjust(variant_id=variant.pk, delta=-quantity)
-        line_total = Decimal(price) * quantity
-        OrderLine.objects.create(
-            order=order,
-            variant=variant,
-            product=product,
-            vendor=vendor,
-            vendor_name=vendor.name,
-            product_title=product.title,
-            sku=variant.sku,
-            unit_price=Decimal(price),
-            quantity=quantity,
-            line_total=line_total,
-        )
-        subtotal += line_total
-    order.subtotal = subtotal
-    order.total = subtotal + Decimal(shipping)
-    order.save()
-    return order
 
 
 def stock_of(line: OrderLine) -> int:

@@ -16,14 +16,14 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from commerce.models import Order
 from commerce.payments.models import Payment, Refund
-from commerce.payments.tests.support import make_order, stock_of
+from commerce.payments.tests.support import make_reserved_order, stock_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
 def order(site_tree, dummy_settings):
-    return make_order()
+    return make_reserved_order()
 
 
 def api(user=None) -> APIClient:

@@ -27,7 +27,7 @@ from commerce.payments.providers import provider_get
 from commerce.payments.stripe import stripe_event_normalise
 from commerce.payments.tests.support import (
     WEBHOOK_PATH,
-    make_order,
+    make_reserved_order,
     stock_of,
     stripe_event,
     stripe_signature,
@@ -124,7 +124,7 @@ def _pay(shop: Shop, order: Order, outcome: str) -> Payment:
 
 
 def test_successful_payment_marks_the_order_paid_once(shop, paid_notifications):
-    order = make_order()
+    order = make_reserved_order()
     lines = list(order.lines.order_by("pk"))
 
     payment = _pay(shop, order, "success")
@@ -150,7 +150,7 @@ def test_successful_payment_marks_the_order_paid_once(shop, paid_notifications):
 
 
 def test_declined_card_leaves_the_order_payable(shop, paid_notifications):
-    order = make_order()
+    order = make_reserved_order()
 
     declined = _pay(shop, order, "declined")
 
@@ -177,7 +177,7 @@ def test_declined_card_leaves_the_order_payable(shop, paid_notifications):
 def test_amount_mismatch_flags_the_order_and_never_marks_it_paid(shop, paid_notifications):
     """The provider takes another amount than the order's total (a tampered or stale request):
     the event is flagged, not trusted."""
-    order = make_order()
+    order = make_reserved_order()
     payment = Payment.objects.create(
         order=order, provider=shop.provider, attempt=1, amount=order.total, currency="EUR"
     )
@@ -211,7 +211,7 @@ def test_amount_mismatch_flags_the_order_and_never_marks_it_paid(shop, paid_noti
 
 
 def test_full_refund_restocks_once(shop, editor, paid_notifications):
-    order = make_order()
+    order = make_reserved_order()
     lines = list(order.lines.order_by("pk"))
     payment = _pay(shop, order, "success")
     assert shop.handled(payment, "payment_intent.succeeded") is not None
@@ -246,7 +246,7 @@ def test_full_refund_restocks_once(shop, editor, paid_notifications):
 
 
 def test_partial_refunds_restock_once_and_never_exceed_the_payment(shop, editor):
-    order = make_order()
+    order = make_reserved_order()
     first_line, second_line = order.lines.order_by("pk")
     payment = _pay(shop, order, "success")
     assert shop.handled(payment, "payment_intent.succeeded") is not None

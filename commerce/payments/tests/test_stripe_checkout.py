@@ -2,33 +2,21 @@
 Chromium with localstripe's stand-in Stripe.js (the same page real Stripe.js drives)."""
 
 import json
-import os
-import shutil
 import urllib.request
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from commerce.models import Order
 from commerce.payments.models import Payment
 from commerce.payments.providers import provider_get
-from commerce.payments.tests.support import PUBLISHABLE_KEY, make_order, wait_for
+from commerce.payments.tests.support import PUBLISHABLE_KEY, make_reserved_order, wait_for
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 THREE_D_SECURE_CARD = "4000002500003155"
 
 
@@ -56,7 +44,7 @@ def _authenticate_in_browser(localstripe: str, client_secret: str, *, success: b
 
 @pytest.fixture
 def order(site_tree, stripe_live):
-    return make_order()
+    return make_reserved_order()
 
 
 def _post_payment_method(client, order, payment_method: str):
@@ -115,28 +103,6 @@ def test_failed_3d_secure_leaves_the_order_payable_with_a_new_attempt(client, or
 # --- In the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While Playwright's loop runs, the ORM works on connections of that context;
-            # close them here, or the test database cannot be dropped at the end.
-            connections.close_all()
-
-
 def _logged_in_page(browser, client, live_server, user):
     client.force_login(user)
     context = browser.new_context()
@@ -158,9 +124,9 @@ def _fill_card(page, number: str):
 @pytest.mark.browser
 @pytest.mark.parametrize("card", ["4242424242424242", THREE_D_SECURE_CARD])
 def test_the_stripe_checkout_page_pays_in_the_browser(
-    browser, client, live_server, stripe_live, order, card
+    chromium_browser, client, live_server, stripe_live, order, card
 ):
-    page = _logged_in_page(browser, client, live_server, order.user)
+    page = _logged_in_page(chromium_browser, client, live_server, order.user)
     page.goto(f"{live_server.url}{reverse('payments:pay', args=[order.number])}")
     page.wait_for_selector("#card-element input[placeholder=number]")
 
@@ -181,9 +147,9 @@ def test_the_stripe_checkout_page_pays_in_the_browser(
 
 @pytest.mark.browser
 def test_a_declined_card_in_the_browser_shows_the_failure(
-    browser, client, live_server, stripe_live, order
+    chromium_browser, client, live_server, stripe_live, order
 ):
-    page = _logged_in_page(browser, client, live_server, order.user)
+    page = _logged_in_page(chromium_browser, client, live_server, order.user)
     page.goto(f"{live_server.url}{reverse('payments:pay', args=[order.number])}")
     page.wait_for_selector("#card-element input[placeholder=number]")
 

@@ -17,7 +17,7 @@ from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.tests.support import (
     WEBHOOK_PATH,
     intent_object,
-    make_order,
+    make_reserved_order,
     stripe_event,
     stripe_signature,
 )
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def payment(site_tree, stripe_settings):
-    order = make_order()
+    order = make_reserved_order()
     return Payment.objects.create(
         order=order,
         provider="stripe",

@@ -10,8 +10,9 @@ from accounts.tests.factories import UserFactory
 from catalog.models import Stock
 from catalog.tests.factories import make_product
 from commerce.models import Order, OrderLine
+from commerce.tests.factories import make_order
 from vendors.services import vendor_suspend
-from vendors.tests.conftest import authenticate, make_order
+from vendors.tests.conftest import SHOPPER_ADDRESS, authenticate
 
 BASE = "/api/v1/vendor/"
 
@@ -21,7 +22,7 @@ def shop(vendor_a, vendor_b, owner_a, api_client):
     product_a = make_product(vendor=vendor_a, title="Alpha Mug", price="12.00", stock=5)
     product_b = make_product(vendor=vendor_b, title="Beta Bowl", price="20.00", stock=7)
     shopper = UserFactory(email="shopper@example.com")
-    order = make_order(shopper=shopper, lines=[(product_a, 2), (product_b, 1)])
+    order = make_order(user=shopper, items=[(product_a, 2), (product_b, 1)], **SHOPPER_ADDRESS)
     line_a = order.lines.get(vendor=vendor_a)
     line_b = order.lines.get(vendor=vendor_b)
     authenticate(api_client, owner_a)
