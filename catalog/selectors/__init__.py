@@ -1,0 +1,58 @@
+"""Reads of the catalog, split by sub-domain: products, categories, stock and shop settings
+(`products`), and shopper-facing filtering, search and facets (`listing`)."""
+
+from catalog.selectors.listing import (
+    ProductFilters,
+    ProductListing,
+    product_listing,
+    product_search_ids,
+    products_filter,
+)
+from catalog.selectors.products import (
+    API_RENDITIONS,
+    CARD_RENDITION,
+    GALLERY_LARGE_RENDITION,
+    GALLERY_THUMBNAIL_RENDITION,
+    ORDERINGS,
+    SEARCH_MAX_RESULTS,
+    ProductDetail,
+    VariantDetail,
+    category_and_descendants,
+    category_children,
+    live_categories,
+    live_products,
+    product_cards,
+    product_detail,
+    products_annotated,
+    shop_currency,
+    shop_settings,
+    stock_rows,
+    vendor_choices,
+)
+
+__all__ = [
+    "API_RENDITIONS",
+    "CARD_RENDITION",
+    "GALLERY_LARGE_RENDITION",
+    "GALLERY_THUMBNAIL_RENDITION",
+    "ORDERINGS",
+    "SEARCH_MAX_RESULTS",
+    "ProductDetail",
+    "ProductFilters",
+    "ProductListing",
+    "VariantDetail",
+    "category_and_descendants",
+    "category_children",
+    "live_categories",
+    "live_products",
+    "product_cards",
+    "product_detail",
+    "product_listing",
+    "product_search_ids",
+    "products_annotated",
+    "products_filter",
+    "shop_currency",
+    "shop_settings",
+    "stock_rows",
+    "vendor_choices",
+]

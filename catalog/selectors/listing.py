@@ -1,0 +1,192 @@
+"""Shopper-facing filtering, search, pagination and facets over live products."""
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    QuerySet,
+)
+
+from catalog.models import (
+    CategoryPage,
+    ProductPage,
+    Stock,
+)
+from catalog.selectors.products import (
+    SEARCH_MAX_RESULTS,
+    category_and_descendants,
+    live_categories,
+    live_products,
+    product_cards,
+    products_annotated,
+)
+
+
+@dataclass
+class ProductFilters:
+    """Validated shopper filters (see `catalog.forms.ProductFilterForm`)."""
+
+    query: str = ""
+    category: CategoryPage | None = None
+    vendor_ids: list[int] = field(default_factory=list)
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    ordering: str = ""
+
+
+def product_search_ids(*, query: str, ranked: bool = True) -> list[int]:
+    """Ids of products matching `query`, most relevant first when `ranked` (at most
+    SEARCH_MAX_RESULTS).
+
+    Searches title, summary, body, SKUs, vendor and category names (ProductPage.search_fields)
+    with the configured Wagtail search backend. Ranking is the expensive part (on SQLite's FTS
+    it scores every match), so callers that order by something else pass ranked=False.
+    """
+    # only("id"): the ids are all that is needed here; the listing loads its page of cards.
+    results = ProductPage.objects.live().only("id").search(query, order_by_relevance=ranked)
+    return [page.pk for page in results[:SEARCH_MAX_RESULTS]]
+
+
+def products_filter(
+    *,
+    filters: ProductFilters,
+    queryset: QuerySet[ProductPage] | None = None,
+    search_ids: list[int] | None = None,
+    skip: tuple[str, ...] = (),
+    apply_ordering: bool = True,
+) -> QuerySet[ProductPage]:
+    """`queryset` (live public products by default) narrowed by `filters`, annotated with
+    `min_variant_price` and `total_stock`, ordered by `filters.ordering` (relevance order
+    is applied by the caller, which holds the search ranking). `skip` names filters to leave
+    out (used for facet counts)."""
+    qs = products_annotated(queryset if queryset is not None else live_products())
+    if search_ids is not None:
+        qs = qs.filter(pk__in=search_ids)
+    if filters.category is not None and "category" not in skip:
+        through = ProductPage.categories.through
+        qs = qs.filter(
+            pk__in=through.objects.filter(
+                categorypage__in=category_and_descendants(category=filters.category)
+            ).values("productpage_id")
+        )
+    if filters.vendor_ids and "vendor" not in skip:
+        qs = qs.filter(vendor_id__in=filters.vendor_ids)
+    if filters.price_min is not None:
+        qs = qs.filter(min_variant_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        qs = qs.filter(min_variant_price__lte=filters.price_max)
+    if filters.in_stock:
+        qs = qs.filter(
+            Exists(Stock.objects.filter(variant__page_id=OuterRef("pk"), quantity__gt=0))
+        )
+    ordering = filters.ordering or "newest"
+    if not apply_ordering:
+        return qs
+    if ordering == "price_asc":
+        qs = qs.order_by("min_variant_price", "-pk")
+    elif ordering == "price_desc":
+        qs = qs.order_by("-min_variant_price", "-pk")
+    else:
+        qs = qs.order_by("-first_published_at", "-pk")
+    return qs
+
+
+@dataclass
+class ProductListing:
+    products: list[ProductPage]
+    page: object  # django.core.paginator.Page of product ids
+    paginator: Paginator
+    total: int
+    category_facets: list[tuple[CategoryPage, int]] = field(default_factory=list)
+    vendor_facets: list[tuple[object, int]] = field(default_factory=list)
+
+
+def _paginate(ids: list[int], *, page_number, per_page: int):
+    paginator = Paginator(ids, per_page)
+    try:
+        page = paginator.page(page_number or 1)
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return paginator, page
+
+
+def product_listing(
+    *,
+    filters: ProductFilters,
+    category: CategoryPage | None = None,
+    page_number=None,
+    per_page: int = 24,
+    with_facets: bool = False,
+) -> ProductListing:
+    """One page of live products for a category page or the search page.
+
+    `category` (the category page being viewed) restricts to it and its descendants on top of
+    `filters`. With a search query the order defaults to relevance. Facet counts (category and
+    vendor) count the results under every filter except the facet's own.
+    """
+    if category is not None:
+        filters = replace(filters, category=category)
+    ordering = filters.ordering or ("relevance" if filters.query else "newest")
+    search_ids = (
+        product_search_ids(query=filters.query, ranked=ordering == "relevance")
+        if filters.query
+        else None
+    )
+    base = live_products()  # evaluated once: .public() reads the view restrictions
+    qs = products_filter(filters=filters, queryset=base, search_ids=search_ids)
+    ids = list(qs.values_list("pk", flat=True))
+    if ordering == "relevance" and search_ids is not None:
+        rank = {pk: position for position, pk in enumerate(search_ids)}
+        ids.sort(key=rank.__getitem__)
+    paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
+    listing = ProductListing(
+        # The ids are already filtered to live, public products.
+        products=product_cards(page_ids=list(page.object_list), queryset=ProductPage.objects.all()),
+        page=page,
+        paginator=paginator,
+        total=len(ids),
+    )
+    if with_facets:
+        listing.category_facets = _category_facets(
+            products_filter(
+                filters=filters, queryset=base, search_ids=search_ids, skip=("category",)
+            )
+        )
+        listing.vendor_facets = _vendor_facets(
+            products_filter(filters=filters, queryset=base, search_ids=search_ids, skip=("vendor",))
+        )
+    return listing
+
+
+def _category_facets(products: QuerySet[ProductPage]) -> list[tuple[CategoryPage, int]]:
+    """Live categories with the number of `products` linked directly to them."""
+    through = ProductPage.categories.through
+    counts = dict(
+        through.objects.filter(productpage_id__in=products.order_by().values("pk"))
+        .values("categorypage_id")
+        .annotate(count=Count("productpage_id", distinct=True))
+        .values_list("categorypage_id", "count")
+    )
+    categories = live_categories().filter(pk__in=counts).order_by("path")
+    return [(category, counts[category.pk]) for category in categories]
+
+
+def _vendor_facets(products: QuerySet[ProductPage]) -> list[tuple[object, int]]:
+    vendor_model = apps.get_model("vendors", "Vendor")
+    counts = dict(
+        products.order_by()
+        .filter(vendor__isnull=False)
+        .values("vendor_id")
+        .annotate(count=Count("pk"))
+        .values_list("vendor_id", "count")
+    )
+    vendors = vendor_model.objects.filter(pk__in=counts).order_by("name")
+    return [(vendor, counts[vendor.pk]) for vendor in vendors]
