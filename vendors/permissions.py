@@ -62,6 +62,19 @@ def is_vendor_member(user) -> bool:
     return ids is not None and bool(ids)
 
 
+def is_active_vendor_member(user) -> bool:
+    """A vendor member of at least one vendor that is not suspended."""
+    ids = vendor_ids_for_user(user)
+    if not ids:
+        return False
+    cache = _cache(user)
+    if "has_active_vendor" not in cache:
+        cache["has_active_vendor"] = Vendor.objects.filter(
+            pk__in=ids, status=Vendor.Status.ACTIVE
+        ).exists()
+    return cache["has_active_vendor"]
+
+
 def vendors_for_user(user) -> QuerySet[Vendor]:
     """The vendors `user` may manage: all for editors, their own for members, none otherwise."""
     ids = vendor_ids_for_user(user)

@@ -118,6 +118,8 @@ class OrderLinesShipView(VendorAPIView):
         vendor_ids = {line.vendor_id for line in lines}
         if len(vendor_ids) != 1 or None in vendor_ids:
             raise VendorError("Ship the lines of one vendor at a time.", field="order_line_ids")
+        if not policy.user_can_edit_vendor_content(request.user, lines[0].vendor):
+            raise VendorSuspended("This vendor is suspended: its lines cannot be shipped.")
         shipped = order_lines_ship(
             order_line_ids=ids,
             vendor=lines[0].vendor,

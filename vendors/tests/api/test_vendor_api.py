@@ -189,14 +189,50 @@ def test_stock_bad_input_is_400_and_over_removal_409(shop):
     assert _quantity(shop.sku_a) == 5
 
 
-def test_suspended_vendor_member_cannot_change_stock_but_can_read(shop, vendor_a):
+def test_suspended_vendors_token_is_403_on_every_vendor_endpoint_and_changes_nothing(
+    shop, vendor_a
+):
+    vendor_suspend(vendor=vendor_a)
+    client = shop.client
+    ship = {"order_line_ids": [shop.line_a.pk], "carrier": "La Poste"}
+
+    responses = [
+        client.get(BASE + "order-lines/"),
+        client.get(BASE + f"order-lines/{shop.line_a.pk}/"),
+        client.post(BASE + "order-lines/ship/", ship, format="json"),
+        client.get(BASE + "stock/"),
+        client.get(BASE + f"stock/{shop.sku_a}/"),
+        client.put(BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json"),
+        client.post(BASE + f"stock/{shop.sku_a}/adjust/", {"delta": -1}, format="json"),
+        client.get(BASE + "products/"),
+    ]
+
+    assert [r.status_code for r in responses] == [403] * 8
+    assert {r.json()["error"]["code"] for r in responses} == {"vendor_suspended"}
+    assert _quantity(shop.sku_a) == 5
+    assert _line_state(shop.line_a) == (None, "", "")
+
+
+def test_member_of_an_active_and_a_suspended_vendor_cannot_ship_the_suspended_ones_lines(
+    shop, vendor_a, vendor_b, owner_a
+):
+    from vendors.models import VendorMembership
+
+    VendorMembership.objects.create(user=owner_a, vendor=vendor_b)
     vendor_suspend(vendor=vendor_a)
 
-    put = shop.client.put(BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json")
+    response = shop.client.post(
+        BASE + "order-lines/ship/",
+        {"order_line_ids": [shop.line_a.pk], "carrier": "La Poste"},
+        format="json",
+    )
 
-    assert put.status_code == 403
-    assert put.json()["error"]["code"] == "vendor_suspended"
-    assert shop.client.get(BASE + f"stock/{shop.sku_a}/").status_code == 200
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "vendor_suspended"
+    assert _line_state(shop.line_a) == (None, "", "")
+    assert shop.client.put(
+        BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json"
+    ).status_code == 403
     assert _quantity(shop.sku_a) == 5
 
 

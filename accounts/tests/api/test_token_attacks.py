@@ -1,0 +1,185 @@
+"""Forged, stale and revoked JWTs are refused at once (401) and change nothing.
+
+Each attack is tried on a read (`me/`) and on a write (`addresses/`): the write must not
+create anything. Refresh tokens are tried on `refresh/`, which must issue nothing.
+"""
+
+import base64
+import json
+from datetime import timedelta
+
+import jwt
+import pytest
+from django.conf import settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from accounts.models import Address
+from accounts.tests.api.conftest import PASSWORD
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/refresh/"
+LOGOUT = "/api/v1/auth/logout/"
+ME = "/api/v1/auth/me/"
+ADDRESSES = "/api/v1/auth/addresses/"
+ADDRESS = {
+    "full_name": "Mallory",
+    "line1": "1 Forged Road",
+    "city": "Lyon",
+    "postal_code": "69001",
+    "country": "FR",
+}
+
+
+def _b64(data: dict) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _claims(user) -> dict:
+    return dict(AccessToken.for_user(user).payload)
+
+
+def _expired(user) -> str:
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=-1))
+    return str(token)
+
+
+def _signed_with_another_key(user) -> str:
+    return jwt.encode(_claims(user), "not-the-server-key-" * 3, algorithm="HS256")
+
+
+def _alg_none(user) -> str:
+    # An unsigned token: header says "none", the signature part is empty.
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(user))}."
+
+
+def _alg_none_uppercase(user) -> str:
+    return f"{_b64({'alg': 'NONE', 'typ': 'JWT'})}.{_b64(_claims(user))}."
+
+
+def _other_algorithm(user) -> str:
+    # Signed with the real key but an algorithm the server does not accept.
+    return jwt.encode(_claims(user), settings.SECRET_KEY, algorithm="HS512")
+
+
+def _payload_swapped(user) -> str:
+    # A valid token of a nobody, with the victim's id pasted into the payload.
+    header, _, signature = str(AccessToken.for_user(UserFactory())).split(".")
+    return f"{header}.{_b64(_claims(user))}.{signature}"
+
+
+def _refresh_as_access(user) -> str:
+    return str(RefreshToken.for_user(user))
+
+
+ATTACKS = {
+    "expired": _expired,
+    "bad signature": _signed_with_another_key,
+    "alg none": _alg_none,
+    "alg NONE": _alg_none_uppercase,
+    "other algorithm": _other_algorithm,
+    "payload swapped": _payload_swapped,
+    "refresh used as access": _refresh_as_access,
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
+def test_forged_or_expired_access_token_is_401_and_writes_nothing(api_client, user, attack):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {attack(user)}")
+
+    read = api_client.get(ME)
+    write = api_client.post(ADDRESSES, ADDRESS, format="json")
+
+    assert (read.status_code, write.status_code) == (401, 401)
+    assert read.json()["error"]["code"] == "token_not_valid"
+    assert write.json()["error"]["code"] == "token_not_valid"
+    assert Address.objects.count() == 0
+
+
+def test_access_token_of_a_deleted_user_is_401(api_client):
+    gone = UserFactory()
+    access = str(AccessToken.for_user(gone))
+    gone.delete()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    read = api_client.get(ME)
+    write = api_client.post(ADDRESSES, ADDRESS, format="json")
+
+    assert (read.status_code, write.status_code) == (401, 401)
+    assert read.json()["error"]["code"] == "user_not_found"
+    assert Address.objects.count() == 0
+
+
+def test_tokens_of_a_deactivated_user_are_401(api_client, user):
+    refresh = RefreshToken.for_user(user)
+    access = str(refresh.access_token)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    read = api_client.get(ME)
+    write = api_client.post(ADDRESSES, ADDRESS, format="json")
+    api_client.credentials()
+    refreshed = api_client.post(REFRESH, {"refresh": str(refresh)}, format="json")
+
+    assert (read.status_code, write.status_code, refreshed.status_code) == (401, 401, 401)
+    assert read.json()["error"]["code"] == "user_inactive"
+    assert refreshed.json()["error"]["code"] == "no_active_account"
+    assert "access" not in refreshed.json()
+    assert Address.objects.count() == 0
+
+
+def _login(api_client, user) -> dict:
+    response = api_client.post(TOKEN, {"email": user.email, "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_refresh_reused_after_rotation_is_401_and_issues_nothing(api_client, user):
+    first = _login(api_client, user)
+    assert api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json").status_code == 200
+    outstanding = OutstandingToken.objects.count()
+
+    reused = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
+
+    assert reused.status_code == 401
+    assert reused.json() == {"error": {"code": "token_not_valid", "message": "Token is blacklisted"}}
+    assert OutstandingToken.objects.count() == outstanding
+
+
+def test_refresh_after_logout_is_401_and_logout_again_changes_nothing(api_client, user):
+    tokens = _login(api_client, user)
+    assert api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json").status_code == 204
+    outstanding, blacklisted = OutstandingToken.objects.count(), BlacklistedToken.objects.count()
+
+    refreshed = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+    logout_again = api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+
+    assert (refreshed.status_code, logout_again.status_code) == (401, 401)
+    assert refreshed.json()["error"]["message"] == "Token is blacklisted"
+    assert (OutstandingToken.objects.count(), BlacklistedToken.objects.count()) == (
+        outstanding,
+        blacklisted,
+    )
+
+
+@pytest.mark.parametrize("attack", [_signed_with_another_key, _alg_none], ids=["bad sig", "none"])
+def test_forged_refresh_token_is_401_and_issues_nothing(api_client, user, attack):
+    claims = dict(RefreshToken.for_user(user).payload)
+    forged = (
+        jwt.encode(claims, "not-the-server-key-" * 3, algorithm="HS256")
+        if attack is _signed_with_another_key
+        else f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
+    )
+    outstanding = OutstandingToken.objects.count()
+
+    response = api_client.post(REFRESH, {"refresh": forged}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["error"] == {"code": "token_not_valid", "message": "Token is invalid"}
+    assert OutstandingToken.objects.count() == outstanding
