@@ -4,6 +4,12 @@ Every status change goes through `order_transition`, which locks the order row, 
 moves and records who moved it when. Stock reserved at checkout goes back exactly once, when an
 order moves pending_payment -> cancelled (by the shopper or by expiry): the status check happens
 under the row lock, so a second caller finds the order already cancelled and is refused.
+
+The moves (README, "Order statuses"): pending_payment -> paid | cancelled; paid -> fulfilled |
+refunded; fulfilled -> completed | refunded (a shipped order returned and refunded in full); and
+one move reserved for staff review, cancelled -> paid (`REINSTATEMENT`): only for an order flagged
+for review (a payment succeeded after it was cancelled or expired), and only if its stock can be
+reserved again.
 """
 
 from collections import defaultdict
@@ -36,6 +42,10 @@ LEGAL_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+# Reinstating an order whose payment succeeded after it was cancelled: legal only while the
+# order is flagged for review, and it takes the order's stock out again (all or nothing).
+REINSTATEMENT: tuple[str, str] = (Status.CANCELLED, Status.PAID)
+
 
 def _label(status: str) -> str:
     return Status(status).label.lower() if status in Status.values else status
@@ -46,18 +56,22 @@ def order_transition(*, order: Order, to_status: str, actor=None, note: str = ""
 
     Locks the order row (select_for_update) and checks the move against the row's current
     status, so concurrent callers serialise and only the first legal move wins. Moving
-    pending_payment -> cancelled puts the order's reserved stock back (once). Moving to paid sets
-    `paid_at`. The passed instance is refreshed with the new status.
+    pending_payment -> cancelled puts the order's reserved stock back (once); the reinstatement
+    cancelled -> paid (only for an order flagged for review) takes it out again. Moving to paid
+    sets `paid_at`. The passed instance is refreshed with the new status.
 
-    Raises `InvalidOrderTransition` (409) for a move not in `LEGAL_TRANSITIONS`, including a
-    move from a status the order has already left.
+    Raises `InvalidOrderTransition` (409) for a move not in `LEGAL_TRANSITIONS` (or a
+    reinstatement of an order not flagged for review), including a move from a status the order
+    has already left, and `InsufficientStock` (409) when a reinstated order's stock is gone.
+    Nothing changes when it raises.
     """
     if to_status not in Status.values:
         raise InvalidOrderTransition(f"Unknown order status {to_status!r}.")
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         from_status = locked.status
-        if (from_status, to_status) not in LEGAL_TRANSITIONS:
+        move = (from_status, to_status)
+        if move not in LEGAL_TRANSITIONS and not (move == REINSTATEMENT and locked.needs_review):
             raise InvalidOrderTransition(
                 f"Order {locked.number} is {_label(from_status)} and cannot become "
                 f"{_label(to_status)}."
@@ -74,6 +88,10 @@ def order_transition(*, order: Order, to_status: str, actor=None, note: str = ""
         )
         if from_status == Status.PENDING_PAYMENT and to_status == Status.CANCELLED:
             inventory.stock_release(quantities=_reserved_quantities(locked))
+        if move == REINSTATEMENT:
+            quantities = _reserved_quantities(locked)
+            if quantities:
+                inventory.stock_reserve(quantities=quantities)
     order.status = locked.status
     order.paid_at = locked.paid_at
     order.updated_at = locked.updated_at

@@ -13,6 +13,7 @@ from commerce import cart as cart_services
 from commerce.checkout import checkout_complete
 from commerce.exceptions import (
     CartEmpty,
+    CartNotFound,
     InvalidIdempotencyKey,
     InvalidShippingAddress,
     ProductUnavailable,
@@ -267,3 +268,18 @@ def test_overlong_idempotency_key_is_refused(shop, shopper, address_data):
     with pytest.raises(InvalidIdempotencyKey):
         checkout_complete(user=shopper, cart=cart, idempotency_key="k" * 256, address=address_data)
     assert not Order.objects.exists()
+
+
+def test_checking_out_another_users_cart_is_refused_and_changes_nothing(
+    shop, shopper, other_shopper, address_data
+):
+    mug = shop.variants["mug"]
+    cart = _cart_with(shopper, {mug: 2})
+
+    with pytest.raises(CartNotFound) as raised:
+        checkout_complete(user=other_shopper, cart=cart, idempotency_key="k", address=address_data)
+
+    assert raised.value.status == 404
+    assert not Order.objects.exists()
+    assert list(cart.lines.values_list("variant_id", "quantity")) == [(mug.pk, 2)]
+    assert stock_of(mug) == 10
