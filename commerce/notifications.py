@@ -11,14 +11,17 @@ messages. They take ids, load rows and send through `email_send_once`, whose led
 redelivered message a no-op.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 from wagtail.models import Site
 
+from catalog.models import Stock
 from catalog.selectors import shop_settings
+from commerce.models import Order
 from commerce.outbox.exceptions import PermanentFailure
 from commerce.outbox.services import email_send_once, outbox_message_add
+from commerce.payments.models import Refund
+from vendors.models import Vendor
 
 
 def notify_order_paid(*, order) -> None:
@@ -75,7 +78,6 @@ def email_context(**extra) -> dict:
 
 
 def _order(order_id: int):
-    Order = apps.get_model("commerce", "Order")
     return Order.objects.prefetch_related("lines").get(pk=order_id)
 
 
@@ -101,7 +103,7 @@ def vendor_recipients(*, vendor) -> list[str]:
 def vendor_order_notice_send(*, order_id: int, vendor_id: int) -> bool:
     """E-mail a vendor the lines of a paid order that are theirs, and only those."""
     order = _order(order_id)
-    vendor = apps.get_model("vendors", "Vendor").objects.get(pk=vendor_id)
+    vendor = Vendor.objects.get(pk=vendor_id)
     lines = [line for line in order.lines.all() if line.vendor_id == vendor_id]
     if not lines:
         raise PermanentFailure(f"Order {order.number} has no lines of vendor {vendor_id}.")
@@ -138,7 +140,6 @@ def order_shipped_send(*, order_id: int, line_ids: list[int]) -> bool:
 
 def refund_notice_send(*, refund_id: int) -> bool:
     """E-mail the shopper about a refund of their order."""
-    Refund = apps.get_model("payments", "Refund")
     refund = Refund.objects.get(pk=refund_id)
     order = refund.order
     context = email_context(order=order, refund=refund)
@@ -153,7 +154,6 @@ def refund_notice_send(*, refund_id: int) -> bool:
 
 def low_stock_variants(*, vendor_id: int):
     """Variants of the vendor's live products at or below the low-stock threshold."""
-    Stock = apps.get_model("catalog", "Stock")
     return list(
         Stock.objects.filter(
             variant__page__vendor_id=vendor_id,
@@ -167,7 +167,7 @@ def low_stock_variants(*, vendor_id: int):
 
 def low_stock_digest_send(*, vendor_id: int, day: str) -> bool:
     """E-mail a vendor the day's list of low-stock variants (nothing when there are none)."""
-    vendor = apps.get_model("vendors", "Vendor").objects.get(pk=vendor_id)
+    vendor = Vendor.objects.get(pk=vendor_id)
     stocks = low_stock_variants(vendor_id=vendor_id)
     if not stocks:
         return False
@@ -183,7 +183,6 @@ def low_stock_digest_send(*, vendor_id: int, day: str) -> bool:
 
 def low_stock_digests_enqueue(*, day: str) -> int:
     """Record one digest message per active vendor with low stock today; returns how many."""
-    Stock = apps.get_model("catalog", "Stock")
     vendor_ids = sorted(
         set(
             Stock.objects.filter(

@@ -10,10 +10,10 @@ of the change, once per change and watcher (the message key names the change).
 
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import transaction
 
 from catalog.selectors import live_products, products_annotated
+from commerce.models import WishlistItem
 from commerce.notifications import email_context
 from commerce.outbox.models import WishlistWatch
 from commerce.outbox.services import email_send_once, outbox_message_add
@@ -25,7 +25,6 @@ def wishlist_changes_notify() -> int:
     Locks each product's `WishlistWatch` row (SELECT … FOR UPDATE), so overlapping runs tell
     each change once.
     """
-    WishlistItem = apps.get_model("commerce", "WishlistItem")
     product_ids = set(WishlistItem.objects.values_list("product_id", flat=True))
     products = products_annotated(live_products().filter(pk__in=product_ids))
     recorded = 0
@@ -61,7 +60,6 @@ def _product_check(product) -> int:
     watch.price, watch.is_in_stock = price, is_in_stock
     watch.save()
     recorded = 0
-    WishlistItem = apps.get_model("commerce", "WishlistItem")
     user_ids = WishlistItem.objects.filter(product_id=product.pk).values_list("user_id", flat=True)
     for kind in kinds:
         for user_id in sorted(user_ids):
@@ -85,7 +83,6 @@ def wishlist_notice_send(
     *, kind: str, product_id: int, user_id: int, change: int, old_price: str
 ) -> bool:
     """E-mail one watcher about one change of a product, unless they dropped it meanwhile."""
-    WishlistItem = apps.get_model("commerce", "WishlistItem")
     item = (
         WishlistItem.objects.select_related("user")
         .filter(product_id=product_id, user_id=user_id)
