@@ -1,7 +1,7 @@
 """Site forms. They validate shape; the account services apply the rules."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.countries import COUNTRY_CHOICES
 
@@ -57,3 +57,17 @@ class AddressForm(forms.Form):
     country = forms.ChoiceField(choices=[("", "Choose a country")] + COUNTRY_CHOICES)
     phone = forms.CharField(max_length=32, required=False)
     is_default = forms.BooleanField(label="Use as my default address", required=False)
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form whose `save` only queues the work (`password_reset_request`): the
+    request does the same thing whether or not the address has an account."""
+
+    def save(self, *, request=None, use_https=False, domain_override=None, **unused):
+        from accounts.services import password_reset_request
+
+        password_reset_request(
+            email=self.cleaned_data["email"],
+            domain=domain_override or request.get_host(),
+            use_https=use_https,
+        )

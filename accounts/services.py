@@ -5,6 +5,8 @@ concurrent changes to one shopper's addresses run one after the other and the "o
 address per user" rule (also a partial unique constraint) never races.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -20,6 +22,8 @@ from accounts.exceptions import (
     TokenInvalid,
 )
 from accounts.models import Address, User
+
+logger = logging.getLogger(__name__)
 
 ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
 
@@ -75,6 +79,52 @@ def refresh_token_revoke(*, refresh_token: str) -> None:
         token.blacklist()
     except TokenError as error:
         raise TokenInvalid(f"{error.args[0]}.") from error
+
+
+PASSWORD_RESET_TEMPLATES = {
+    "subject_template_name": "registration/password_reset_subject.txt",
+    "email_template_name": "registration/password_reset_email.txt",
+    "html_email_template_name": "registration/password_reset_email.html",
+}
+
+
+def password_reset_request(*, email: str, domain: str, use_https: bool) -> None:
+    """Queue the reset e-mail for `email` once the caller's transaction commits.
+
+    Does the same work whether or not an account has that address (the lookup happens in the
+    task), so neither the answer nor its timing tells a visitor which addresses have accounts.
+    A broker outage is logged and the link is not sent; the visitor can ask again.
+    """
+    from accounts.tasks import password_reset_email_send
+
+    def queue() -> None:
+        try:
+            password_reset_email_send.apply_async(
+                kwargs={"email": email, "domain": domain, "use_https": use_https}, retry=False
+            )
+        except Exception:
+            logger.exception("Could not queue a password reset e-mail")
+
+    transaction.on_commit(queue)
+
+
+def password_reset_email_send(*, email: str, domain: str, use_https: bool) -> int:
+    """Send the reset link to every active account with `email` (none when there is none).
+    Returns how many e-mails were sent."""
+    from django.conf import settings
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    form.save(
+        domain_override=domain,
+        use_https=use_https,
+        extra_email_context={"site_name": settings.WAGTAIL_SITE_NAME},
+        **PASSWORD_RESET_TEMPLATES,
+    )
+    return len(users)
 
 
 def user_profile_update(

@@ -1,6 +1,5 @@
 """The site's account pages, mounted at /account/."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -30,13 +29,8 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-            subject_template_name="registration/password_reset_subject.txt",
-            # Without django.contrib.sites the site name would be the host name.
-            extra_email_context={"site_name": settings.WAGTAIL_SITE_NAME},
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

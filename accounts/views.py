@@ -15,16 +15,19 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.exceptions import AddressNotFound
-from accounts.forms import AddressForm, LoginForm, ProfileForm, RegisterForm
+from accounts.forms import (
+    AddressForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegisterForm,
+)
 from accounts.throttling import auth_attempt_allowed
 from nexus.errors import DomainError
+from nexus.throttling import attempt_allowed, throttled_response
+from nexus.throttling import throttled_message as _throttled_message
 
 FORM_FIELD_FOR = {"password": "password1"}
-
-
-def _throttled_message(wait: int | None) -> str:
-    later = f"in {wait} seconds" if wait else "in a minute"
-    return f"Too many attempts from your connection. Please try again {later}."
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -48,7 +51,23 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(
                 form=self.get_form_class()(request), throttled_message=_throttled_message(wait)
             )
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for a reset link. Throttled (the "password_reset" scope); whether the e-mail belongs
+    to an account or not, the request takes the same path and gets the same answer: the form
+    only queues the lookup and the e-mail (`accounts.tasks.password_reset_email_send`)."""
+
+    form_class = PasswordResetRequestForm
+
+    def post(self, request, *args, **kwargs):
+        allowed, wait = attempt_allowed(request, "password_reset")
+        if not allowed:
+            return throttled_response(request, wait)
         return super().post(request, *args, **kwargs)
 
 
@@ -80,12 +99,15 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 return redirect(_safe_next(request, "accounts:profile"))
         if status == 200 and form.errors:
             status = 400
-    return render(
+    response = render(
         request,
         "accounts/register.html",
         {"form": form, "next": request.GET.get("next", "")},
         status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @login_required

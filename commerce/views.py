@@ -28,6 +28,7 @@ from commerce.orders import order_cancel
 from commerce.selectors import cart_summary, order_get_for_user, orders_for_user, wishlist_for_user
 from commerce.wishlist import wishlist_item_add, wishlist_item_move_to_cart, wishlist_item_remove
 from nexus.errors import DomainError
+from nexus.throttling import throttle_posts
 
 
 def _site_cart(request, *, create: bool):
@@ -131,6 +132,7 @@ def cart_line_remove(request, line_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle_posts("checkout")
 def checkout(request):
     """Shipping address and a review of the cart; placing the order leads to its page, where
     the payment step continues."""

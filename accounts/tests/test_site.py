@@ -95,6 +95,7 @@ def test_login_is_throttled(client, user, settings):
     response = client.post("/account/login/", {"username": user.email, "password": PASSWORD})
 
     assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 60
     assert b"Too many attempts from your connection" in response.content
     assert _session_user_id(client) is None
 
@@ -176,6 +177,7 @@ def test_register_is_throttled_and_creates_nothing(client, settings):
     response = _register(client, email="second@example.com")
 
     assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 60
     assert b"Too many attempts from your connection" in response.content
     assert not get_user_model().objects.filter(email="second@example.com").exists()
 
@@ -236,8 +238,24 @@ def test_password_change_wrong_old_password_changes_nothing(logged_in, user):
 # --- password reset by e-mail ---------------------------------------------------------------
 
 
-def test_password_reset_email_link_flow(client, user):
-    response = client.post("/account/password/reset/", {"email": "Shopper@Example.com"})
+@pytest.fixture
+def request_reset(client, django_capture_on_commit_callbacks):
+    """Posts the reset form and runs what it queued (the e-mail task) in this process."""
+    from nexus.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+
+    def post(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/account/password/reset/", {"email": email})
+
+    yield post
+    app.conf.task_always_eager = previous
+
+
+def test_password_reset_email_link_flow(client, user, request_reset):
+    response = request_reset("Shopper@Example.com")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/account/password/reset/sent/"
@@ -270,16 +288,68 @@ def test_password_reset_email_link_flow(client, user):
     assert b"This link does not work" in reused.content
 
 
-def test_password_reset_for_unknown_email_sends_nothing_but_looks_the_same(client, user):
-    response = client.post("/account/password/reset/", {"email": "nobody@example.com"})
+def test_password_reset_for_unknown_email_sends_nothing_but_looks_the_same(
+    client, user, request_reset
+):
+    known = request_reset(user.email)
+    mail.outbox.clear()
+    unknown = request_reset("nobody@example.com")
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/account/password/reset/sent/"
+    assert unknown.status_code == known.status_code == 302
+    assert unknown.headers["Location"] == known.headers["Location"]
+    assert unknown.content == known.content
     assert mail.outbox == []
 
 
-def test_password_reset_refuses_weak_new_password(client, user):
-    client.post("/account/password/reset/", {"email": user.email})
+def test_password_reset_takes_the_same_path_for_known_and_unknown_addresses(
+    client, user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The request only queues the lookup: known or not, one task with the address is queued
+    and no query touches the users table while answering."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts import tasks
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.password_reset_email_send, "apply_async", lambda **kw: queued.append(kw)
+    )
+    for email in (user.email, "nobody@example.com"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            client.post("/account/password/reset/", {"email": email})
+        assert not [q for q in queries if "accounts_user" in q["sql"]]
+
+    assert [call["kwargs"]["email"] for call in queued] == [user.email, "nobody@example.com"]
+    assert mail.outbox == []
+
+
+def test_password_reset_is_throttled_with_retry_after(client, user, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "password_reset": "2/min",
+        },
+    }
+    statuses = [
+        client.post("/account/password/reset/", {"email": user.email}).status_code
+        for _ in range(2)
+    ]
+
+    throttled = client.post("/account/password/reset/", {"email": user.email})
+
+    assert statuses == [302, 302]
+    assert throttled.status_code == 429
+    assert 0 < int(throttled.headers["Retry-After"]) <= 60
+    assert b"Too many attempts from your connection" in throttled.content
+
+
+def test_password_reset_refuses_weak_new_password(client, user, request_reset):
+    request_reset(user.email)
     path = re.search(r"(/account/password/reset/[^/\s]+/[^/\s]+/)", mail.outbox[0].body).group(1)
     set_password_url = client.get(path).headers["Location"]
 

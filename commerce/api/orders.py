@@ -19,10 +19,13 @@ from commerce.models import Order
 from commerce.orders import order_cancel
 from commerce.selectors import order_get_for_user, orders_for_user
 from nexus.openapi import error_responses
+from nexus.throttling import WriteScopedRateThrottle
 
 
 class CheckoutView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [WriteScopedRateThrottle]
+    throttle_scope = "checkout"
 
     @extend_schema(
         operation_id="checkout_create",

@@ -20,6 +20,7 @@ from commerce.payments.dummy import TEST_CARDS
 from commerce.payments.providers import provider_get
 from commerce.selectors import order_get_for_user
 from nexus.errors import DomainError
+from nexus.throttling import throttle_posts
 
 # Seconds between refreshes of the status page while the provider has not confirmed yet.
 STATUS_REFRESH_SECONDS = 3
@@ -41,6 +42,7 @@ def _error_json(error: DomainError) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle_posts("payment")
 def order_pay(request, number: str):
     order = _order_or_404(request, number)
     provider = provider_get()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "axes",
     # APIs
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a locked-out admin login into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nexus.urls"
@@ -203,6 +206,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out admin login before the password is checked; passes on the rest.
+    "accounts.lockout.AdminLoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: lock the admin login for a user name from one address after repeated failures.
+# By name *and* address, so nobody can lock an editor out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_name"
+AXES_RESET_ON_SUCCESS = True
+AXES_WHITELIST_CALLABLE = "accounts.lockout.not_admin_login"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client address is the real one.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_VERBOSE = False
+
 # --- I18N, static, media --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -251,6 +273,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "nexus.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_AUTH_RATE", default="20/min"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/min"),
+        "checkout": env.str("THROTTLE_CHECKOUT_RATE", default="20/min"),
+        "payment": env.str("THROTTLE_PAYMENT_RATE", default="20/min"),
         "anon": env.str("THROTTLE_ANON_RATE", default="300/min"),
         "user": env.str("THROTTLE_USER_RATE", default="1200/min"),
     },

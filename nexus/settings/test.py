@@ -14,7 +14,14 @@ STORAGES = {
 # Throttles are exercised by their own tests with explicit rates; the rest must not trip them.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "anon": "10000/min", "user": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": "1000/min",
+        "password_reset": "1000/min",
+        "checkout": "1000/min",
+        "payment": "1000/min",
+        "anon": "10000/min",
+        "user": "10000/min",
+    },
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The anonymous page cache is off unless a test turns it on (the cache tests do): other tests

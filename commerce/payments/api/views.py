@@ -15,6 +15,7 @@ from commerce.payments.api.serializers import (
 )
 from commerce.payments.base import PaymentMethodInput
 from commerce.selectors import order_get_for_user
+from nexus.throttling import WriteScopedRateThrottle
 from vendors.permissions import is_editor
 
 ERROR = OpenApiResponse(description='`{"error": {"code", "message", "fields"?}}`')
@@ -29,6 +30,9 @@ class IsEditor(permissions.BasePermission):
 
 class OrderPaymentView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    # Paying is throttled per shopper (card testing); reading the status is not.
+    throttle_classes = [WriteScopedRateThrottle]
+    throttle_scope = "payment"
 
     @extend_schema(
         tags=["payments"],
