@@ -4,7 +4,6 @@ Thin: parse the form, ask `catalog.permissions`, call `catalog.inventory` or the
 service, render. Stock never goes through page revisions.
 """
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from catalog import inventory, selectors
 from catalog.exceptions import InsufficientStock, InvalidStockChange
 from catalog.forms import ProductImportForm, StockAdjustForm, StockSetForm
-from catalog.models import Availability, ProductVariant, availability_for
+from catalog.models import Availability, ProductPage, ProductVariant, availability_for
 from catalog.permissions import stock_vendor_scope, user_can_change_stock, user_can_import_products
 from catalog.services.product_import import products_import
 
@@ -52,7 +51,7 @@ class StockListView(WagtailAdminTemplateMixin, TemplateView):
         page = Paginator(rows, STOCK_ROWS_PER_PAGE).get_page(params.get("p"))
         for variant in page.object_list:
             variant.availability = availability_for(variant.quantity)
-        vendors = apps.get_model("vendors", "Vendor").objects.order_by("name")
+        vendors = ProductPage.vendor_model().objects.order_by("name")
         if self.scope is not None:
             vendors = vendors.filter(pk__in=self.scope)
         context.update(
@@ -126,7 +125,7 @@ class ProductImportIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        storefronts = apps.get_model("vendors", "VendorPage").objects.order_by("title")
+        storefronts = ProductPage.storefront_model().objects.order_by("title")
         context["storefronts"] = [
             storefront
             for storefront in storefronts
@@ -142,7 +141,7 @@ class ProductImportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "upload"
 
     def dispatch(self, request, *args, storefront_id: int, **kwargs):
-        storefront_model = apps.get_model("vendors", "VendorPage")
+        storefront_model = ProductPage.storefront_model()
         self.storefront = get_object_or_404(storefront_model, pk=storefront_id)
         if not user_can_import_products(request.user, self.storefront):
             raise PermissionDenied("You cannot import products for this vendor.")

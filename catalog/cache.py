@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
+from wagtail import hooks
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -35,15 +36,10 @@ HOSTS_KEY = "pagecache:hosts"
 API_VERSION_KEY = "pagecache:api-version"
 API_PREFIX = "/api/v2/pages/"
 # Page types whose anonymous responses are cached (model labels, lower case).
-CACHED_PAGE_TYPES = frozenset(
-    {
-        "catalog.productpage",
-        "catalog.categorypage",
-        "catalog.shopindexpage",
-        "home.homepage",
-        "vendors.vendorpage",
-    }
-)
+CACHED_PAGE_TYPES = frozenset(label.lower() for label in settings.PAGE_CACHE_PAGE_TYPES)
+# Other apps' pages that show products (the home page's featured products) register a hook
+# ``fn(product_ids: set[int]) -> Iterable[Page]`` so their paths are invalidated too.
+PAGES_SHOWING_PRODUCTS_HOOK = "catalog_pages_showing_products"
 
 
 def page_cache_seconds() -> int:
@@ -113,7 +109,8 @@ def paths_invalidate(*, paths: Iterable[str], api: bool = True) -> None:
 
 def product_paths(*, product_ids: Iterable[int]) -> set[str]:
     """The paths that show these products: their pages, their categories and the categories'
-    ancestors, their storefronts, and the home pages featuring them."""
+    ancestors, their storefronts, and the pages the `PAGES_SHOWING_PRODUCTS_HOOK` hooks name
+    (the home pages featuring them)."""
     product_ids = set(product_ids)
     if not product_ids:
         return set()
@@ -130,14 +127,9 @@ def product_paths(*, product_ids: Iterable[int]) -> set[str]:
         url_paths.update(
             category.get_ancestors().type(CategoryPage).values_list("url_path", flat=True)
         )
-    paths = {path for path in map(site_relative_path, url_paths) if path}
-    HomePage = apps.get_model("home", "HomePage")
-    for home in HomePage.objects.live():
-        if product_ids & set(home.featured_product_ids()):
-            path = site_relative_path(home.url_path)
-            if path:
-                paths.add(path)
-    return paths
+    for pages_showing in hooks.get_hooks(PAGES_SHOWING_PRODUCTS_HOOK):
+        url_paths.update(page.url_path for page in pages_showing(product_ids))
+    return {path for path in map(site_relative_path, url_paths) if path}
 
 
 def products_cache_invalidate(*, product_ids: Iterable[int], extra_paths: Iterable[str] = ()):
@@ -217,8 +209,9 @@ def connect() -> None:
     post_save.connect(_product_saved, sender=ProductPage, dispatch_uid="pagecache_post")
     pre_delete.connect(_product_deleted, sender=ProductPage, dispatch_uid="pagecache_delete")
     post_page_move.connect(_page_moved, dispatch_uid="pagecache_move")
-    # By model label: the catalog does not import the vendors app.
-    post_save.connect(_vendor_saved, sender="vendors.Vendor", dispatch_uid="pagecache_vendor")
+    post_save.connect(
+        _vendor_saved, sender=ProductPage.vendor_model(), dispatch_uid="pagecache_vendor"
+    )
     for model in apps.get_models():
         if (
             issubclass(model, Page)

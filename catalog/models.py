@@ -177,6 +177,18 @@ class ProductPage(Page):
             ),
         ]
 
+    @classmethod
+    def vendor_model(cls) -> type[models.Model]:
+        """The model of `vendor`, reached through the relation declared above: the catalog
+        reads vendors through its own field, never by importing or naming the vendors app."""
+        return cls._meta.get_field("vendor").related_model
+
+    @classmethod
+    def storefront_model(cls) -> type[Page]:
+        """The page type products live under (a vendor's storefront, per `parent_page_types`)."""
+        (model,) = cls.allowed_parent_page_models()
+        return model
+
     def save(self, *args, **kwargs):
         if self.path:
             parent = self.get_parent()

@@ -12,9 +12,10 @@ permissions are the fallback when no hook is registered:
   so must Wagtail's page permissions (the user can add pages under the storefront).
 """
 
-from django.apps import apps
 from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from catalog.models import ProductPage
 
 
 def stock_vendor_scope(user) -> list[int] | None:
@@ -31,7 +32,7 @@ def stock_vendor_scope(user) -> list[int] | None:
     if user.is_superuser or user.has_perm("catalog.change_stock"):
         return None
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    storefront_model = apps.get_model("vendors", "VendorPage")
+    storefront_model = ProductPage.storefront_model()
     return sorted(
         storefront_model.objects.filter(pk__in=editable.values("pk")).values_list(
             "vendor_id", flat=True

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Count,
@@ -180,7 +179,7 @@ def _category_facets(products: QuerySet[ProductPage]) -> list[tuple[CategoryPage
 
 
 def _vendor_facets(products: QuerySet[ProductPage]) -> list[tuple[object, int]]:
-    vendor_model = apps.get_model("vendors", "Vendor")
+    vendor_model = ProductPage.vendor_model()
     counts = dict(
         products.order_by()
         .filter(vendor__isnull=False)

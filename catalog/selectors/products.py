@@ -148,7 +148,7 @@ def vendor_choices() -> QuerySet:
 
     Live rather than live-and-public: `.public()` costs a query of its own, and a vendor's
     name is public on its storefront anyway."""
-    vendor_model = apps.get_model("vendors", "Vendor")
+    vendor_model = ProductPage.vendor_model()
     return vendor_model.objects.filter(
         Exists(ProductPage.objects.live().filter(vendor_id=OuterRef("pk")))
     ).order_by("name")

@@ -135,6 +135,15 @@ else:
 # Anonymous page cache (nexus/cache.py): seconds an entry lives at most; 0 turns it off.
 # Entries are invalidated on change (catalog/cache.py); the lifetime is only a safety net.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Page types whose anonymous responses the page cache keeps (catalog.cache). Named here, where
+# every app is known, because the catalog may not name the home or vendors apps.
+PAGE_CACHE_PAGE_TYPES = [
+    "catalog.ProductPage",
+    "catalog.CategoryPage",
+    "catalog.ShopIndexPage",
+    "home.HomePage",
+    "vendors.VendorPage",
+]
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

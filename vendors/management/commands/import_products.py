@@ -1,9 +1,10 @@
-"""Import a vendor's products from a CSV file (see catalog.services.product_import)."""
+"""Import a vendor's products from a CSV file into its storefront (see
+catalog.services.product_import)."""
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services.product_import import products_import
+from vendors.models import VendorPage
 
 
 class Command(BaseCommand):
@@ -17,8 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true", help="Save as drafts, do not publish.")
 
     def handle(self, *args, vendor: str, csv_file: str, draft: bool, **options):
-        storefront_model = apps.get_model("vendors", "VendorPage")
-        storefront = storefront_model.objects.filter(vendor__slug=vendor).first()
+        storefront = VendorPage.objects.filter(vendor__slug=vendor).first()
         if storefront is None:
             raise CommandError(f'No vendor storefront for the vendor slug "{vendor}".')
         try:
