@@ -28,6 +28,8 @@ from commerce.exceptions import (
     OrderNotFound,
 )
 from commerce.models import Order, OrderLine, OrderStatusChange
+from vendors import permissions as vendor_policy
+from vendors.exceptions import VendorSuspended
 
 Status = Order.Status
 
@@ -172,13 +174,22 @@ def order_lines_ship(
     `order_transition`. Then `commerce.notifications.notify_lines_shipped` is called once per
     order (it enqueues after commit).
 
-    Raises `InvalidShipment` (400) for no lines or no carrier, `OrderLineNotFound` (404) when a
-    line does not exist or belongs to another vendor, `InvalidOrderTransition` (409) when an
-    order is not paid, `LinesAlreadyShipped` (409) when a line was already shipped. Nothing
-    changes when it raises.
+    `actor` must be allowed to act for `vendor` by the vendor policy (`vendors.permissions`);
+    `None` is the system (a task, a test), which acts for any vendor.
+
+    Raises `OrderLineNotFound` (404) when `actor` may not see `vendor`'s lines or a line does
+    not exist or belongs to another vendor, `VendorSuspended` (403) when `vendor` is suspended
+    for a member `actor`, `InvalidShipment` (400) for no lines or no carrier,
+    `InvalidOrderTransition` (409) when an order is not paid, `LinesAlreadyShipped` (409) when a
+    line was already shipped. Nothing changes when it raises.
     """
     from commerce import notifications
 
+    if actor is not None:
+        if not vendor_policy.user_can_manage_vendor(actor, vendor):
+            raise OrderLineNotFound("No order line of this vendor is yours to ship.")
+        if not vendor_policy.user_can_edit_vendor_content(actor, vendor):
+            raise VendorSuspended("This vendor is suspended: its lines cannot be shipped.")
     line_ids = sorted({int(line_id) for line_id in order_line_ids})
     carrier = (carrier or "").strip()
     tracking_number = (tracking_number or "").strip()

@@ -9,7 +9,7 @@ and nothing else to anyone.
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.urls import include, path, reverse
+from django.urls import include, path, reverse, reverse_lazy
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -21,8 +21,9 @@ from wagtail.permissions import register_permission_policy
 
 from commerce import admin_views
 from commerce.models import Order, OrderLine, OrderStatusChange
+from vendors.cms.menu import VendorOperationsItem
 from vendors.models import Vendor
-from vendors.permissions import EDITOR_GROUP_NAMES, is_editor
+from vendors.permissions import EDITOR_GROUP_NAMES, is_editor, is_vendor_member
 
 
 class OrderPermissionPolicy(BasePermissionPolicy):
@@ -158,3 +159,35 @@ def register_shipping_rates_menu_item():
     return EditorMenuItem(
         "Shipping rates", reverse("commerce_admin:shipping_rates"), icon_name="site", order=430
     )
+
+
+# --- a vendor's orders: /admin/vendors/orders/, in the Vendors menu and on the dashboard -----
+
+
+@hooks.register("register_admin_urls")
+def register_vendor_orders_urls():
+    from commerce.cms import urls as vendor_order_urls
+
+    return [path("vendors/orders/", include((vendor_order_urls.urlpatterns, "vendor_orders")))]
+
+
+@hooks.register("register_vendors_menu_item")
+def register_vendor_orders_menu_item():
+    return VendorOperationsItem(
+        "Orders", reverse_lazy("vendor_orders:index"), icon_name="list-ul", order=100
+    )
+
+
+@hooks.register("register_vendors_menu_item")
+def register_vendor_sales_totals_menu_item():
+    return VendorOperationsItem(
+        "Sales totals", reverse_lazy("vendor_orders:sales_totals"), icon_name="table", order=110
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_vendor_dashboard_panel(request, panels):
+    from commerce.cms.panels import VendorDashboardPanel
+
+    if is_editor(request.user) or is_vendor_member(request.user):
+        panels.insert(0, VendorDashboardPanel(request=request))

@@ -176,14 +176,6 @@ def register_vendor_viewsets():
     return vendor_admin_viewsets()
 
 
-@hooks.register("construct_homepage_panels")
-def add_vendor_dashboard_panel(request, panels):
-    from vendors.cms.panels import VendorDashboardPanel
-
-    if policy.is_editor(request.user) or policy.is_vendor_member(request.user):
-        panels.insert(0, VendorDashboardPanel(request=request))
-
-
 @hooks.register("catalog_stock_vendor_scope")
 def stock_vendor_scope(user):
     """The catalog's stock screen asks the vendor policy: editors (and holders of

@@ -1,8 +1,8 @@
-"""Commerce endpoints under /api/v1/: cart, checkout, orders, wishlist."""
+"""Commerce endpoints under /api/v1/: cart, checkout, orders, wishlist, vendors' order lines."""
 
 from django.urls import path
 
-from commerce.api import cart, orders, wishlist
+from commerce.api import cart, orders, vendor_orders, wishlist
 
 urlpatterns = [
     path("cart/", cart.CartView.as_view(), name="cart"),
@@ -18,5 +18,20 @@ urlpatterns = [
         "wishlist/<int:item_id>/move-to-cart/",
         wishlist.WishlistMoveToCartView.as_view(),
         name="wishlist-move-to-cart",
+    ),
+    path(
+        "vendor/order-lines/",
+        vendor_orders.OrderLineListView.as_view(),
+        name="vendor-order-lines",
+    ),
+    path(
+        "vendor/order-lines/ship/",
+        vendor_orders.OrderLinesShipView.as_view(),
+        name="vendor-order-lines-ship",
+    ),
+    path(
+        "vendor/order-lines/<int:line_id>/",
+        vendor_orders.OrderLineDetailView.as_view(),
+        name="vendor-order-line",
     ),
 ]

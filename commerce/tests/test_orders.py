@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from catalog.exceptions import InsufficientStock
 from catalog.models import Stock
 from commerce.exceptions import (
@@ -22,6 +23,8 @@ from commerce.orders import (
     orders_expire,
 )
 from commerce.tests.conftest import stock_of
+from vendors.exceptions import VendorSuspended
+from vendors.models import Vendor, VendorMembership
 
 Status = Order.Status
 
@@ -250,7 +253,7 @@ def test_ship_lines_of_one_vendor_then_all_fulfils(shop, shopper, place_order):
             vendor=shop.vendor_a,
             carrier="DHL",
             tracking_number="TRACK1",
-            actor=shopper,
+            actor=_member_of(shop.vendor_a),
         )
     assert [line.pk for line in shipped] == [line_a.pk]
     line_a.refresh_from_db()
@@ -275,23 +278,51 @@ def test_ship_lines_of_one_vendor_then_all_fulfils(shop, shopper, place_order):
     assert order.status_changes.last().to_status == Status.FULFILLED
 
 
+def _member_of(vendor):
+    member = UserFactory()
+    VendorMembership.objects.create(user=member, vendor=vendor)
+    return member
+
+
 @pytest.mark.parametrize(
-    ("is_paid", "line_of", "carrier", "tracking_number", "error"),
+    ("is_paid", "line_of", "carrier", "tracking_number", "actor", "error"),
     [
-        pytest.param(True, "vendor_b", "DHL", "1", OrderLineNotFound, id="other-vendors-line"),
-        pytest.param(False, "vendor_a", "DHL", "1", InvalidOrderTransition, id="unpaid-order"),
-        pytest.param(False, None, "DHL", "", InvalidShipment, id="no-lines"),
-        pytest.param(False, "vendor_a", " ", "", InvalidShipment, id="blank-carrier"),
+        pytest.param(
+            True, "vendor_b", "DHL", "1", None, OrderLineNotFound, id="other-vendors-line"
+        ),
+        pytest.param(
+            False, "vendor_a", "DHL", "1", None, InvalidOrderTransition, id="unpaid-order"
+        ),
+        pytest.param(False, None, "DHL", "", None, InvalidShipment, id="no-lines"),
+        pytest.param(False, "vendor_a", " ", "", None, InvalidShipment, id="blank-carrier"),
+        pytest.param(
+            True, "vendor_a", "DHL", "1", "shopper", OrderLineNotFound, id="actor-not-a-member"
+        ),
+        pytest.param(
+            True, "vendor_a", "DHL", "1", "vendor_b", OrderLineNotFound, id="actor-of-another"
+        ),
+        pytest.param(
+            True, "vendor_a", "DHL", "1", "suspended", VendorSuspended, id="vendor-suspended"
+        ),
     ],
 )
 def test_ship_is_refused_and_changes_nothing(
-    shop, shopper, place_order, is_paid, line_of, carrier, tracking_number, error
+    shop, shopper, place_order, is_paid, line_of, carrier, tracking_number, actor, error
 ):
-    """Vendor A ships the line of `line_of` (or no line at all)."""
+    """Vendor A ships the line of `line_of` (or no line at all), as `actor`: the system
+    (None), the shopper, a member of vendor B, or a member of vendor A once suspended."""
     order = place_order(shopper, {shop.variants["mug"]: 1, shop.variants["lamp"]: 1})
     if is_paid:
         order_transition(order=order, to_status=Status.PAID)
     line_ids = [order.lines.get(vendor=getattr(shop, line_of)).pk] if line_of else []
+    if actor == "shopper":
+        actor = shopper
+    elif actor == "vendor_b":
+        actor = _member_of(shop.vendor_b)
+    elif actor == "suspended":
+        actor = _member_of(shop.vendor_a)
+        Vendor.objects.filter(pk=shop.vendor_a.pk).update(status=Vendor.Status.SUSPENDED)
+        shop.vendor_a.refresh_from_db()
 
     with pytest.raises(error):
         order_lines_ship(
@@ -299,7 +330,7 @@ def test_ship_is_refused_and_changes_nothing(
             vendor=shop.vendor_a,
             carrier=carrier,
             tracking_number=tracking_number,
-            actor=None,
+            actor=actor,
         )
 
     assert list(order.lines.values_list("shipped_at", "carrier", "tracking_number")) == [

@@ -1,8 +1,9 @@
-"""The vendor API (/api/v1/vendor/): a member's order lines, shipping, stock and products.
+"""The vendor API (/api/v1/vendor/): a member's stock and products. (Their order lines and
+shipping are orders, so `commerce.api.vendor_orders` serves them under the same prefix.)
 
 Thin views: every read goes through `vendors.selectors` (already scoped to the user by the one
 policy, so another vendor's object is simply not found: 404), every write through a service
-(`commerce.orders.order_lines_ship`, `catalog.inventory.stock_set` / `stock_adjust`).
+(`catalog.inventory.stock_set` / `stock_adjust`).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,17 +16,14 @@ from catalog import inventory
 from nexus.openapi import error_responses
 from vendors import permissions as policy
 from vendors import selectors
-from vendors.api.filters import OrderLineFilter
 from vendors.api.permissions import IsVendorMemberOrEditor
 from vendors.api.serializers import (
-    OrderLineSerializer,
     ProductSummarySerializer,
-    ShipInputSerializer,
     StockAdjustInputSerializer,
     StockSerializer,
     StockSetInputSerializer,
 )
-from vendors.exceptions import VendorError, VendorNotFound, VendorSuspended
+from vendors.exceptions import VendorNotFound, VendorSuspended
 
 TAGS = ["vendor"]
 FORBIDDEN = OpenApiResponse(
@@ -39,98 +37,6 @@ SKU_PARAMETER = OpenApiParameter(
 
 class VendorAPIView(APIView):
     permission_classes = [IsVendorMemberOrEditor]
-
-
-class OrderLineListView(ListAPIView):
-    permission_classes = [IsVendorMemberOrEditor]
-    serializer_class = OrderLineSerializer
-    filterset_class = OrderLineFilter
-
-    def get_queryset(self):
-        return selectors.vendor_order_lines(user=self.request.user)
-
-    @extend_schema(
-        operation_id="vendor_order_lines_list",
-        summary="The vendor's order lines",
-        description="Lines of the caller's vendors only (every vendor for editors), newest "
-        "order first, with the shopper's name and shipping address. `status=to_ship` lists "
-        "paid lines still to send.",
-        responses={200: OrderLineSerializer(many=True), 403: FORBIDDEN},
-        tags=TAGS,
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class OrderLineDetailView(VendorAPIView):
-    @extend_schema(
-        operation_id="vendor_order_lines_retrieve",
-        summary="One of the vendor's order lines",
-        responses={200: OrderLineSerializer, 403: FORBIDDEN},
-        tags=TAGS,
-    )
-    def get(self, request, line_id: int):
-        line = selectors.vendor_order_line_get(user=request.user, line_id=line_id)
-        if line is None:
-            raise VendorNotFound(f"No order line {line_id} for your vendor.")
-        return Response(OrderLineSerializer(line).data)
-
-
-class OrderLinesShipView(VendorAPIView):
-    @extend_schema(
-        operation_id="vendor_order_lines_ship",
-        summary="Mark order lines shipped",
-        description="Marks the given lines of one vendor shipped with the carrier and tracking "
-        "number. When every line of an order is shipped the order becomes `fulfilled` and the "
-        "shopper is told. Nothing changes when any line is refused.",
-        request=ShipInputSerializer,
-        responses={
-            200: OrderLineSerializer(many=True),
-            400: OpenApiResponse(
-                response=error_responses(400)[400].response,
-                description="Invalid input, or lines of more than one vendor.",
-            ),
-            403: FORBIDDEN,
-            404: OpenApiResponse(
-                response=error_responses(404)[404].response,
-                description="A line does not exist or belongs to another vendor.",
-            ),
-            409: OpenApiResponse(
-                response=error_responses(409)[409].response,
-                description="A line was already shipped, or its order is not paid.",
-            ),
-        },
-        tags=TAGS,
-    )
-    def post(self, request):
-        from commerce.orders import order_lines_ship
-
-        data = ShipInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ids = sorted(set(data.validated_data["order_line_ids"]))
-        lines = list(selectors.vendor_order_lines(user=request.user).filter(pk__in=ids))
-        missing = sorted(set(ids) - {line.pk for line in lines})
-        if missing:
-            raise VendorNotFound(
-                f"No order line {', '.join(map(str, missing))} for your vendor.",
-                field="order_line_ids",
-            )
-        vendor_ids = {line.vendor_id for line in lines}
-        if len(vendor_ids) != 1 or None in vendor_ids:
-            raise VendorError("Ship the lines of one vendor at a time.", field="order_line_ids")
-        if not policy.user_can_edit_vendor_content(request.user, lines[0].vendor):
-            raise VendorSuspended("This vendor is suspended: its lines cannot be shipped.")
-        shipped = order_lines_ship(
-            order_line_ids=ids,
-            vendor=lines[0].vendor,
-            carrier=data.validated_data["carrier"],
-            tracking_number=data.validated_data.get("tracking_number", ""),
-            actor=request.user,
-        )
-        fresh = selectors.vendor_order_lines(user=request.user).filter(
-            pk__in=[line.pk for line in shipped]
-        )
-        return Response(OrderLineSerializer(fresh, many=True).data)
 
 
 class StockListView(ListAPIView):

@@ -1,4 +1,7 @@
-"""The "Vendors" admin menu: operations for members and editors, management for editors."""
+"""The "Vendors" admin menu: operations for members and editors, management for editors.
+
+Other apps add their vendor operations (the orders screens of `commerce`) through the
+`register_vendors_menu_item` hook, so this app does not name them."""
 
 from django.urls import reverse_lazy
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -23,16 +26,8 @@ class VendorSubmenu(SubmenuMenuItem):
 
 def vendor_operations_menu_item():
     menu = Menu(
+        register_hook_name="register_vendors_menu_item",
         items=[
-            VendorOperationsItem(
-                "Orders", reverse_lazy("vendors_cms:orders"), icon_name="list-ul", order=100
-            ),
-            VendorOperationsItem(
-                "Sales totals",
-                reverse_lazy("vendors_cms:sales_totals"),
-                icon_name="table",
-                order=110,
-            ),
             VendorOperationsItem(
                 "Low stock", reverse_lazy("vendors_cms:low_stock"), icon_name="warning", order=120
             ),

@@ -3,9 +3,6 @@ from django.urls import path
 from vendors.cms import views
 
 urlpatterns = [
-    path("orders/", views.orders_index, name="orders"),
-    path("orders/ship/", views.orders_ship, name="orders_ship"),
-    path("orders/totals/", views.sales_totals, name="sales_totals"),
     path("low-stock/", views.low_stock, name="low_stock"),
     path("", views.vendor_index, name="vendor_index"),
     path("add/", views.vendor_create, name="vendor_create"),

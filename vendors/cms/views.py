@@ -15,13 +15,7 @@ from nexus.errors import DomainError
 from vendors import permissions as policy
 from vendors import selectors
 from vendors.applications import application_approve, application_reject
-from vendors.cms.forms import (
-    DecisionForm,
-    OrderLineFilterForm,
-    PeriodForm,
-    ShipLinesForm,
-    VendorCreateForm,
-)
+from vendors.cms.forms import DecisionForm, VendorCreateForm
 from vendors.models import Vendor, VendorApplication
 from vendors.services import vendor_onboard, vendor_reactivate, vendor_suspend, vendor_trust_set
 
@@ -49,79 +43,6 @@ def editor_required(view):
 def _render(request, template: str, title: str, context: dict):
     return TemplateResponse(
         request, template, {"header_title": title, "page_title": title, **context}
-    )
-
-
-@vendor_or_editor_required
-def orders_index(request):
-    form = OrderLineFilterForm(request.GET or None)
-    lines = selectors.vendor_order_lines(user=request.user, **form.filters())
-    page = Paginator(lines, 50).get_page(request.GET.get("p"))
-    return _render(
-        request,
-        "vendors/cms/orders_index.html",
-        "Orders",
-        {
-            "form": form,
-            "page_obj": page,
-            "lines": page.object_list,
-            "is_editor": policy.is_editor(request.user),
-        },
-    )
-
-
-@require_POST
-@vendor_or_editor_required
-def orders_ship(request):
-    """Mark the chosen lines shipped through `commerce.orders.order_lines_ship`.
-
-    Lines must all be visible to the user (another vendor's line is refused as unknown) and
-    belong to one vendor; nothing changes otherwise.
-    """
-    from commerce.orders import order_lines_ship
-
-    visible = selectors.vendor_order_lines(user=request.user)
-    requested = [value for value in request.POST.getlist("line_ids") if value.isdigit()]
-    candidates = {line.pk: line for line in visible.filter(pk__in=requested)}
-    form = ShipLinesForm(request.POST, line_ids=list(candidates))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("vendors_cms:orders")
-    lines = [candidates[line_id] for line_id in form.cleaned_data["line_ids"]]
-    vendor_ids = {line.vendor_id for line in lines}
-    if len(vendor_ids) != 1:
-        messages.error(request, "Ship the lines of one vendor at a time.")
-        return redirect("vendors_cms:orders")
-    vendor = lines[0].vendor
-    if not policy.user_can_manage_vendor(request.user, vendor):
-        raise PermissionDenied
-    try:
-        shipped = order_lines_ship(
-            order_line_ids=[line.pk for line in lines],
-            vendor=vendor,
-            carrier=form.cleaned_data["carrier"],
-            tracking_number=form.cleaned_data["tracking_number"],
-            actor=request.user,
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{len(shipped)} line(s) marked shipped.")
-    return redirect("vendors_cms:orders")
-
-
-@vendor_or_editor_required
-def sales_totals(request):
-    form = PeriodForm(request.GET or None)
-    period = (form.is_valid() and form.cleaned_data.get("period")) or "day"
-    totals = selectors.vendor_sales_totals(user=request.user, period=period)
-    return _render(
-        request,
-        "vendors/cms/sales_totals.html",
-        "Sales totals",
-        {"form": form, "period": period, "totals": totals},
     )
 
 

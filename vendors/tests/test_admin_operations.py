@@ -44,7 +44,7 @@ def _line_state(line):
 
 
 def test_orders_view_lists_only_own_lines(shop):
-    response = shop.client.get(reverse("vendors_cms:orders"))
+    response = shop.client.get(reverse("vendor_orders:index"))
 
     assert response.status_code == 200
     lines = list(response.context["lines"])
@@ -60,11 +60,11 @@ def test_marking_another_vendors_line_shipped_is_refused(shop):
     before = (_line_state(shop.line_a), _line_state(shop.line_b))
 
     shop.client.post(
-        reverse("vendors_cms:orders_ship"),
+        reverse("vendor_orders:ship"),
         {"line_ids": [shop.line_b.pk], "carrier": "DHL", "tracking_number": "X"},
     )
     shop.client.post(
-        reverse("vendors_cms:orders_ship"),
+        reverse("vendor_orders:ship"),
         {"line_ids": [shop.line_a.pk, shop.line_b.pk], "carrier": "DHL", "tracking_number": "X"},
     )
 
@@ -73,7 +73,7 @@ def test_marking_another_vendors_line_shipped_is_refused(shop):
 
 def test_marking_own_line_shipped(shop):
     response = shop.client.post(
-        reverse("vendors_cms:orders_ship"),
+        reverse("vendor_orders:ship"),
         {"line_ids": [shop.line_a.pk], "carrier": "DHL", "tracking_number": "X1"},
     )
 
@@ -87,7 +87,7 @@ def test_marking_own_line_shipped(shop):
 
 def test_sales_totals_per_period_are_own_sales(shop):
     for period in ("day", "week", "month"):
-        response = shop.client.get(reverse("vendors_cms:sales_totals"), {"period": period})
+        response = shop.client.get(reverse("vendor_orders:sales_totals"), {"period": period})
 
         [row] = response.context["totals"]
         assert (row.orders, row.items, row.revenue) == (1, 2, Decimal("24.00"))
@@ -144,7 +144,7 @@ def test_vendor_screens_refuse_non_members(site_tree, client):
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
 
-    assert client.get(reverse("vendors_cms:orders")).status_code in (302, 403)
+    assert client.get(reverse("vendor_orders:index")).status_code in (302, 403)
     assert client.get(reverse("vendors_cms:vendor_index")).status_code in (302, 403)
 
 
@@ -212,7 +212,7 @@ def test_editor_suspends_and_reactivates_through_the_admin(shop, vendor_a, edito
     assert edit.status_code == 302
     # Still in the admin (to ship orders already paid), without anything to edit.
     assert shop.client.get(reverse("wagtailadmin_home")).status_code == 200
-    assert shop.client.get(reverse("vendors_cms:orders")).status_code == 200
+    assert shop.client.get(reverse("vendor_orders:index")).status_code == 200
     assert shop.client.get(reverse("wagtailadmin_explore_root")).status_code in (200, 302)
     assert shop.client.get(reverse("wagtailadmin_pages:search"), {"q": "Mug"}).status_code in (
         200,
@@ -234,8 +234,8 @@ def test_editor_suspends_and_reactivates_through_the_admin(shop, vendor_a, edito
 @pytest.mark.parametrize(
     "name",
     [
-        "vendors_cms:orders",
-        "vendors_cms:sales_totals",
+        "vendor_orders:index",
+        "vendor_orders:sales_totals",
         "vendors_cms:low_stock",
         "vendors_cms:vendor_index",
         "vendors_cms:vendor_create",
@@ -253,6 +253,6 @@ def test_editor_screens_render(shop, editor, name):
 def test_editor_orders_view_lists_every_vendors_lines(shop, editor):
     shop.client.force_login(editor)
 
-    response = shop.client.get(reverse("vendors_cms:orders"), {"status": "to_ship"})
+    response = shop.client.get(reverse("vendor_orders:index"), {"status": "to_ship"})
 
     assert {line.pk for line in response.context["lines"]} == {shop.line_a.pk, shop.line_b.pk}

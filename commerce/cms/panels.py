@@ -2,13 +2,13 @@
 
 from wagtail.admin.ui.components import Component
 
+from commerce.vendor_orders import vendor_dashboard_today
 from vendors import permissions as policy
-from vendors import selectors
 
 
 class VendorDashboardPanel(Component):
     name = "vendor_dashboard"
-    template_name = "vendors/cms/dashboard_panel.html"
+    template_name = "commerce/cms/dashboard_panel.html"
     order = 50
 
     def __init__(self, *, request):
@@ -17,7 +17,7 @@ class VendorDashboardPanel(Component):
     def get_context_data(self, parent_context=None):
         user = self.request.user
         return {
-            "today": selectors.vendor_dashboard_today(user=user),
+            "today": vendor_dashboard_today(user=user),
             "is_editor": policy.is_editor(user),
             "vendor": policy.vendor_for_user(user),
         }
