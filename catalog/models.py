@@ -16,7 +16,9 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from catalog.clusters import ArchivingParentalKey
 from catalog.options import VariantOptionsField
+from catalog.page_forms import ProductPageForm
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -151,6 +153,7 @@ class ProductPage(Page):
     ]
     parent_page_types = ["vendors.VendorPage"]
     subpage_types: list[str] = []
+    base_form_class = ProductPageForm
     # SKUs are unique, so a copy cannot take its original's variants: it starts with one
     # default variant of its own (see `ensure_default_variant`), and the editor adds options.
     exclude_fields_in_copy = ["variants"]
@@ -225,11 +228,31 @@ class ProductPage(Page):
         return self.compare_at_price is not None and self.compare_at_price > self.price
 
 
-class ProductVariant(Orderable):
-    """A purchasable version of a product (size, colour…). Cart lines and stock point here."""
+class ActiveVariantManager(models.Manager):
+    """Variants that are part of their product today (not archived)."""
 
-    page = ParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
+    def get_queryset(self):
+        return super().get_queryset().filter(is_archived=False)
+
+
+class ProductVariant(Orderable):
+    """A purchasable version of a product (size, colour…). Cart lines and stock point here.
+
+    Identified by its SKU across the product's revisions: publishing content that no longer
+    has a SKU archives its row instead of deleting it (stock, cart lines and order lines keep
+    pointing at it), and content that has the SKU again revives the same row (see
+    `catalog.clusters`). Archived variants are hidden by the default manager, so the product
+    page, its forms, revisions, the API, search and the cart never see them.
+    """
+
+    # Children are matched by SKU and archived rather than deleted when a revision drops them.
+    page = ArchivingParentalKey(ProductPage, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField("SKU", max_length=64, unique=True)
+    is_archived = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Dropped from the product's content: kept for its stock and orders, not sold.",
+    )
     # Option name -> value, e.g. {"size": "M", "colour": "Blue"}; empty for the default variant.
     options = VariantOptionsField(default=dict, blank=True)
     price_override = models.DecimalField(
@@ -240,9 +263,17 @@ class ProductVariant(Orderable):
         help_text="Leave empty to use the product's price.",
     )
 
+    revision_identity_field = "sku"
+    archived_field = "is_archived"
+
+    objects = ActiveVariantManager()
+    # Archived rows too: stock, cart and order lines reach their variant through this.
+    all_objects = models.Manager()
+
     panels = [FieldPanel("sku"), FieldPanel("options"), FieldPanel("price_override")]
 
     class Meta(Orderable.Meta):
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(price_override__isnull=True) | models.Q(price_override__gte=0),

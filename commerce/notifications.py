@@ -158,6 +158,7 @@ def low_stock_variants(*, vendor_id: int):
         Stock.objects.filter(
             variant__page__vendor_id=vendor_id,
             variant__page__live=True,
+            variant__is_archived=False,
             quantity__lte=settings.LOW_STOCK_THRESHOLD,
         )
         .select_related("variant__page")
@@ -189,6 +190,7 @@ def low_stock_digests_enqueue(*, day: str) -> int:
                 Q(quantity__lte=settings.LOW_STOCK_THRESHOLD),
                 variant__page__live=True,
                 variant__page__vendor__status="active",
+                variant__is_archived=False,
             ).values_list("variant__page__vendor_id", flat=True)
         )
     )

@@ -41,11 +41,14 @@ def live_product_ids(product_ids) -> set[int]:
 
 
 def unavailable_reason(variant: ProductVariant, *, live_ids: set[int]) -> str | None:
-    """Why `variant` cannot be bought at all (not published, vendor suspended), or None.
+    """Why `variant` cannot be bought at all (archived, not published, vendor suspended), or None.
 
     Needs `page` and `page__vendor` selected. Stock is judged separately.
     """
     product = variant.page
+    if variant.is_archived:
+        name = f"{product.title} ({variant.label})" if variant.options else product.title
+        return f"{name} is no longer available."
     if product.pk not in live_ids:
         return f"{product.title} is no longer available."
     if product.vendor is None or not product.vendor.is_active:

@@ -54,8 +54,13 @@ def vendor_products_summary(*, user, vendor: Vendor | None = None) -> QuerySet:
     return (
         products.select_related("vendor")
         .annotate(
-            variant_count=Count("variants", distinct=True),
-            total_stock=Coalesce(Sum("variants__stock__quantity"), 0),
+            # Archived variants (dropped by a revision, kept for their orders) are not counted.
+            variant_count=Count(
+                "variants", filter=Q(variants__is_archived=False), distinct=True
+            ),
+            total_stock=Coalesce(
+                Sum("variants__stock__quantity", filter=Q(variants__is_archived=False)), 0
+            ),
         )
         .order_by("title", "pk")
     )

@@ -82,7 +82,11 @@ def products_filter(
         qs = qs.filter(min_variant_price__lte=filters.price_max)
     if filters.in_stock:
         qs = qs.filter(
-            Exists(Stock.objects.filter(variant__page_id=OuterRef("pk"), quantity__gt=0))
+            Exists(
+                Stock.objects.filter(
+                    variant__page_id=OuterRef("pk"), variant__is_archived=False, quantity__gt=0
+                )
+            )
         )
     ordering = filters.ordering or "newest"
     if not apply_ordering:

@@ -83,7 +83,7 @@ def _from_price_subquery():
 
 def _total_stock_subquery():
     totals = (
-        Stock.objects.filter(variant__page_id=OuterRef("pk"))
+        Stock.objects.filter(variant__page_id=OuterRef("pk"), variant__is_archived=False)
         .order_by()
         .values("variant__page_id")
         .annotate(total=Sum("quantity"))

@@ -277,10 +277,11 @@ def products_import(*, storefront, file, publish: bool = True, user=None) -> Imp
                     RowError(row.line, "sku", f'"{row.sku}" is also on line {seen_skus[key]}.')
                 )
             seen_skus.setdefault(key, row.line)
+    # Archived variants keep their SKU (their product may bring them back).
     existing = set(
-        ProductVariant.objects.filter(sku__in=[row.sku for row in rows if row.sku]).values_list(
-            "sku", flat=True
-        )
+        ProductVariant.all_objects.filter(
+            sku__in=[row.sku for row in rows if row.sku]
+        ).values_list("sku", flat=True)
     )
     for row in rows:
         if row.sku in existing:
