@@ -1,15 +1,14 @@
 """Project-wide fixtures: the Wagtail site tree, the service gates and the browser.
 
-Service-backed tests ask for `postgres`, `redis_url`, `broker_url` or `chromium_browser`. When the
-service is not configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the same
-situation fails.
+Service-backed tests ask for `server_database`, `redis_url`, `broker_url` or `chromium_browser`.
+When the service is not configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the
+same situation fails.
 """
 
 import os
 import shutil
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 
@@ -19,11 +18,27 @@ def _service_missing(reason: str):
     pytest.skip(reason)
 
 
+SERVER_DATABASES = {"postgresql": "PostgreSQL", "mysql": "MariaDB/MySQL"}
+
+
 @pytest.fixture
-def postgres():
-    """The test database is PostgreSQL (DATABASE_URL=postgres://...)."""
-    if not settings.IS_POSTGRES:
-        _service_missing("PostgreSQL is not configured (set DATABASE_URL=postgres://...)")
+def server_database() -> str:
+    """The test database is a database server, PostgreSQL or MariaDB/MySQL, whose row locks
+    and transactions the concurrency tests prove (SQLite serialises every writer, so it cannot).
+    Returns the connection's vendor: "postgresql" or "mysql"."""
+    vendor = connections["default"].vendor
+    if vendor not in SERVER_DATABASES:
+        _service_missing(
+            f"the test database is {vendor}, not a database server (set "
+            "DATABASE_URL=postgres://... or mysql://...)"
+        )
+    return vendor
+
+
+@pytest.fixture
+def postgres(server_database) -> str:
+    """The earlier name of `server_database` (any database server, not only PostgreSQL)."""
+    return server_database
 
 
 @pytest.fixture

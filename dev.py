@@ -48,8 +48,16 @@ def ensure_virtualenv(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+def ensure_database_driver() -> None:
+    """MariaDB/MySQL needs mysqlclient, which compiles against the system's client library;
+    it is installed only when DATABASE_URL asks for that database."""
+    if os.environ.get("DATABASE_URL", "").startswith("mysql"):
+        ensure_virtualenv("requirements-mysql.txt")
+
+
 def run_site() -> None:
     ensure_virtualenv("requirements.txt")
+    ensure_database_driver()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nexus.settings.dev"}
     _run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
     _run(
@@ -76,6 +84,7 @@ def run_site() -> None:
 
 def run_tests(extra: list[str]) -> None:
     ensure_virtualenv("requirements-dev.txt")
+    ensure_database_driver()
     _run(PYTHON, "-m", "ruff", "check", ".")
     _run(PYTHON, "-m", "pytest", *extra)
 

@@ -1,4 +1,4 @@
-"""Concurrent address writes for one shopper keep exactly one default (PostgreSQL)."""
+"""Concurrent address writes for one shopper keep exactly one default (on a database server)."""
 
 import threading
 
@@ -20,7 +20,7 @@ ADDRESS = {
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_default_addresses_leave_exactly_one_default(postgres):
+def test_concurrent_default_addresses_leave_exactly_one_default(server_database):
     user = UserFactory()
     workers = 12
     barrier = threading.Barrier(workers)

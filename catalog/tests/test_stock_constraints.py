@@ -1,4 +1,5 @@
-"""The database itself refuses negative stock, whatever code tries (PostgreSQL)."""
+"""The database itself refuses negative stock, whatever code tries (PostgreSQL, and MariaDB,
+which enforces CHECK constraints since 10.2)."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 NEGATIVE_REFUSED = "catalog_stock_quantity_non_negative"
 
 
-def test_check_constraint_refuses_negative_stock_on_postgresql(postgres, vendor):
+def test_check_constraint_refuses_negative_stock_on_the_database_server(server_database, vendor):
     variant = ProductVariant.objects.get(page=make_product(vendor=vendor, stock=2))
 
     with pytest.raises(IntegrityError, match=NEGATIVE_REFUSED), transaction.atomic():

@@ -56,7 +56,7 @@ def _run_at_once(functions):
     return results
 
 
-def test_threads_checking_out_last_units_over_the_api(postgres, transactional_db, shop):
+def test_threads_checking_out_last_units_over_the_api(server_database, transactional_db, shop):
     units = 5
     lamp = shop.variants["lamp"]
     inventory.stock_set(variant_id=lamp.pk, quantity=units)
@@ -93,7 +93,7 @@ def test_threads_checking_out_last_units_over_the_api(postgres, transactional_db
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == units
 
 
-def test_carts_with_several_variants_in_different_orders(postgres, transactional_db, shop):
+def test_carts_with_several_variants_in_different_orders(server_database, transactional_db, shop):
     units = 6
     variants = [shop.variants["mug"], shop.variants["shirt_s"], shop.variants["shirt_m"]]
     for variant in variants:
@@ -128,7 +128,7 @@ def test_carts_with_several_variants_in_different_orders(postgres, transactional
     assert OrderLine.objects.count() == units * len(variants)
 
 
-def test_same_key_retried_concurrently_places_one_order(postgres, transactional_db, shop):
+def test_same_key_retried_concurrently_places_one_order(server_database, transactional_db, shop):
     mug = shop.variants["mug"]
     user = UserFactory()
     cart = cart_services.cart_for_user(user=user)
@@ -145,7 +145,7 @@ def test_same_key_retried_concurrently_places_one_order(postgres, transactional_
     assert stock_of(mug) == 7
 
 
-def test_overlapping_expiry_runs_release_stock_once(postgres, transactional_db, shop):
+def test_overlapping_expiry_runs_release_stock_once(server_database, transactional_db, shop):
     mug = shop.variants["mug"]
     users = [UserFactory() for _ in range(5)]
     for user in users:

@@ -57,13 +57,50 @@ def test_production_keeps_database_connections():
 
 
 @pytest.mark.django_db
-def test_real_postgres_has_migrations_applied(postgres):
+def test_real_database_server_has_migrations_applied(server_database):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
-    assert connection.vendor == "postgresql"
+    assert connection.vendor == server_database
+
+
+@pytest.mark.django_db
+def test_database_sessions_are_utf8_and_read_committed(server_database):
+    """The isolation level the concurrency tests prove the stock guard and the idempotency race
+    under, on either server; MariaDB/MySQL also in strict mode with 4-byte UTF-8."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if server_database == "postgresql":
+            cursor.execute("SHOW client_encoding")
+            (charset,) = cursor.fetchone()
+            cursor.execute("SHOW transaction_isolation")
+            (isolation,) = cursor.fetchone()
+            assert (charset, isolation) == ("UTF8", "read committed")
+            return
+        variable = "tx_isolation" if connection.mysql_is_mariadb else "transaction_isolation"
+        cursor.execute(f"SELECT @@character_set_connection, @@sql_mode, @@{variable}")
+        charset, sql_mode, isolation = cursor.fetchone()
+    assert charset == "utf8mb4"
+    assert "STRICT_TRANS_TABLES" in sql_mode.split(",")
+    assert isolation == "READ-COMMITTED"
+
+
+def test_mysql_database_url_sets_utf8mb4_strict_mode_and_read_committed():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(settings.DATABASES['default']['ENGINE'], o['charset'], o['isolation_level'], "
+        "'STRICT_TRANS_TABLES' in o['init_command'])",
+        env={**PRODUCTION_ENV, "DATABASE_URL": "mysql://nexus:secret@db.example.com:3306/nexus"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "django.db.backends.mysql utf8mb4 read committed True"
+    )
 
 
 def test_real_redis_cache_round_trips(redis_url, settings):

@@ -40,7 +40,7 @@ def _expired_orders(two_vendor_pending_order, count):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_overlapping_expiry_runs_release_stock_once(postgres, two_vendor_pending_order):
+def test_two_overlapping_expiry_runs_release_stock_once(server_database, two_vendor_pending_order):
     orders, products = _expired_orders(two_vendor_pending_order, 5)
     Order.objects.filter(pk=two_vendor_pending_order.order.pk).delete()
     stock_before = dict(Stock.objects.values_list("variant__page_id", "quantity"))

@@ -1,4 +1,5 @@
-"""Notifications delivered by a real Celery worker process through RabbitMQ, on PostgreSQL.
+"""Notifications delivered by a real Celery worker process through RabbitMQ, on a database
+server (PostgreSQL or MariaDB).
 
 Each test starts its own worker (`celery -A nexus worker`) on a queue named for the test run,
 so other workers on the same broker never see these tasks. The worker writes e-mails to files
@@ -50,14 +51,10 @@ class Worker:
         self.process = None
 
     def start(self):
-        database = connection.settings_dict
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "commerce.outbox.tests.worker_settings",
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-                f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-            ),
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": self.broker_url,
             "NEXUS_TEST_QUEUE": self.queue,
             "NEXUS_TEST_EMAIL_DIR": str(self.email_dir),
@@ -116,6 +113,38 @@ class Worker:
         self.log.close()
 
 
+def database_url() -> str:
+    """The URL of the test database, for the worker process."""
+    database = connection.settings_dict
+    scheme, port = {"postgresql": ("postgres", 5432), "mysql": ("mysql", 3306)}[connection.vendor]
+    return (
+        f"{scheme}://{database['USER']}:{database['PASSWORD'] or ''}@"
+        f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or port}/{database['NAME']}"
+    )
+
+
+def transactions_waiting_for_a_lock_on(table: str) -> int:
+    """How many transactions of the test database wait for a row lock on `table`."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Statistics are a snapshot per transaction unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE %s",
+                [f"%{table}%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.innodb_trx AS trx "
+                "JOIN information_schema.processlist AS process ON process.id = "
+                "trx.trx_mysql_thread_id WHERE process.db = DATABASE() "
+                "AND trx.trx_state = 'LOCK WAIT' AND trx.trx_query LIKE %s",
+                [f"%{table}%"],
+            )
+        return cursor.fetchone()[0]
+
+
 def sent_emails(email_dir: Path) -> list[email.message.Message]:
     """Every e-mail the file backend wrote (each file holds messages separated by a rule)."""
     messages = []
@@ -148,7 +177,7 @@ def celery_queue(broker_url):
 
 
 @pytest.fixture
-def worker(postgres, broker_url, celery_queue, tmp_path):
+def worker(server_database, broker_url, celery_queue, tmp_path):
     email_dir = tmp_path / "mail"
     email_dir.mkdir()
     started = []
@@ -307,18 +336,10 @@ def test_a_worker_killed_mid_task_leaves_it_redelivered_and_the_effect_happens_o
         outbox_publish(message_ids=[message.pk])
         if not first.pool_children():
             pytest.fail("the worker has no pool process")
-        with connection.cursor() as cursor:
-
-            def worker_waits_on_the_lock():
-                # Statistics are a snapshot per transaction unless cleared.
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query LIKE '%%outbox_outboxmessage%%'"
-                )
-                return cursor.fetchone()[0] == 1
-
-            wait_for(worker_waits_on_the_lock, message="the worker to be mid-task")
+        wait_for(
+            lambda: transactions_waiting_for_a_lock_on("outbox_outboxmessage") == 1,
+            message="the worker to be mid-task",
+        )
         if victim == "pool process":
             os.kill(first.pool_children()[0], signal.SIGKILL)
         else:

@@ -288,7 +288,7 @@ def test_event_types_nexus_does_not_use_are_stored_and_ignored(
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_duplicate_deliveries_are_processed_once(
-    postgres, live_server, payment, paid_notifications
+    server_database, live_server, payment, paid_notifications
 ):
     body = succeeded(payment, event_id="evt_concurrent")
     signature = stripe_signature(body)

@@ -1,4 +1,5 @@
-"""Stock changes through the vendor API are safe under concurrency (PostgreSQL, real threads)."""
+"""Stock changes through the vendor API are safe under concurrency (a database server, real
+threads)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,7 +29,7 @@ def _in_thread(call):
     return run
 
 
-def test_concurrent_removals_never_oversell(postgres, vendor_a, owner_a):
+def test_concurrent_removals_never_oversell(server_database, vendor_a, owner_a):
     product = make_product(vendor=vendor_a, stock=5)
     sku = product.variants.get().sku
 
@@ -46,7 +47,7 @@ def test_concurrent_removals_never_oversell(postgres, vendor_a, owner_a):
     assert Stock.objects.get(variant__sku=sku).quantity == 0
 
 
-def test_concurrent_additions_all_count(postgres, vendor_a, owner_a):
+def test_concurrent_additions_all_count(server_database, vendor_a, owner_a):
     product = make_product(vendor=vendor_a, stock=0)
     sku = product.variants.get().sku
 
