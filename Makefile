@@ -15,5 +15,4 @@ ci:
 
 # Benchmarks print ratios measured in one run; see bench/*.py for their options.
 bench:
-	.venv/bin/python bench/catalog_queries.py
-	.venv/bin/python bench/page_cache.py
+	.venv/bin/python bench/load.py --products 1000

@@ -1,5 +1,6 @@
-"""The site's URLs plus one bare view returning a fixed string through the same middleware:
-the ceiling bench/page_cache.py compares pages with."""
+"""The site's URLs plus one bare view returning a fixed string through the same middleware and
+server: the ceiling every figure of bench/load.py is divided by. Mounted only here, never in
+the site's own URLconf."""
 
 from django.http import HttpResponse
 from django.urls import path

@@ -1,0 +1,376 @@
+"""Load benchmark: Nexus under gunicorn on PostgreSQL and Redis, every figure as a ratio to a
+bare Django view measured in the same run.
+
+    .venv/bin/python bench/load.py --products 1000
+
+What it does, in order:
+
+1. creates a throw-away PostgreSQL database next to the one DATABASE_URL names (its name plus
+   `_bench`), migrates it, seeds the demo shop with `seed_demo --products N`, collects static
+   files, and makes a logged-in shopper with a cart (a session cookie and a JWT);
+2. starts gunicorn (2 sync workers) on loopback with production settings (`bench/settings.py`:
+   production plus the bench URLconf holding the bare view), Redis from REDIS_URL under a key
+   prefix of its own, persistent database connections as production configures them;
+3. checks every URL answers 200 (and that the cached ones are served from the page cache);
+4. drives each URL with wrk for `--seconds`, the ceiling first, `--repetitions` times
+   (interleaved, so drift hits every figure alike), and reads the peak RSS of each worker;
+5. prints each figure as a ratio to the ceiling (median and spread over the repetitions), its
+   requests/s and p50 latency, the machine and the settings, and writes the same report to
+   `bench/results/<date>.md` (`--output` to choose another file, `--no-write` for none).
+
+Needs PostgreSQL (DATABASE_URL), Redis (REDIS_URL) and wrk (Debian: apt-get install -y wrk).
+A tiny run (`--products 24 --seconds 2 --repetitions 1 --no-write`) is part of CI.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = REPOSITORY / "bench" / "results"
+
+# Run inside the seeded database (manage.py shell): picks what the figures load and prints it
+# as one JSON line.
+SETUP = r"""
+import json
+from django.db.models import Count
+from django.test import Client
+from rest_framework_simplejwt.tokens import AccessToken
+from accounts.models import User
+from catalog.models import CategoryPage, ProductPage
+from commerce import cart as cart_services
+
+category = (
+    CategoryPage.objects.live().annotate(n=Count("products")).filter(n__gt=0).order_by("-n", "pk")
+    .first()
+)
+products = list(category.products.live().order_by("-pk")[:3])
+product = products[0]
+shopper = User.objects.get(email="shopper@nexus.localhost")
+cart = cart_services.cart_for_user(user=shopper)
+cart_services.cart_clear(cart=cart)
+for item in products:
+    variant = next(
+        (v for v in item.variants.all() if getattr(getattr(v, "stock", None), "quantity", 0) > 0),
+        None,
+    )
+    if variant is not None:
+        cart_services.cart_line_add(cart=cart, variant_id=variant.pk, quantity=1)
+client = Client()
+client.force_login(shopper)
+print("BENCH=" + json.dumps({
+    "product_path": product.url,
+    "category_path": category.url,
+    "category_products": category.n,
+    "search_word": product.title.split()[1].lower(),
+    "session_cookie": f"sessionid={client.cookies['sessionid'].value}",
+    "access_token": str(AccessToken.for_user(shopper)),
+    "cart_lines": cart.lines.count(),
+    "live_products": ProductPage.objects.live().count(),
+}))
+"""
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    expect_cache: str | None = None  # "hit": must be served from the page cache
+    target: float | None = None  # ratio to the ceiling the issue asks for
+    rates: list[float] = field(default_factory=list)
+    p50s: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(command, **kwargs) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs).stdout
+
+
+def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int):
+    """(requests/s, p50 latency in ms) of `url`; fails on any non-2xx/3xx response or error."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = run([*command, url], timeout=seconds + 60)
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: (.*)"):
+        problem = re.search(pattern, output)
+        if problem:
+            raise SystemExit(f"{url}: {problem.group(0)}\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    value, unit = re.search(r"50%\s+([\d.]+)(us|ms|s)", output).groups()
+    p50 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return rate, p50
+
+
+def fetch(url: str, headers: dict[str, str]):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def bench_database_url(url: str) -> tuple[str, str, str]:
+    """(bench database URL, its name, URL of the server's maintenance database)."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL database (postgres://…)")
+    name = parts.path.lstrip("/") + "_bench"
+    return (
+        urllib.parse.urlunsplit(parts._replace(path="/" + name)),
+        name,
+        urllib.parse.urlunsplit(parts._replace(path="/postgres")),
+    )
+
+
+def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(maintenance_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def worker_peak_rss_mb(master_pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each gunicorn worker, in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return peaks
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"model name\s*:\s*(.*)", cpuinfo)
+    versions = run(
+        [PYTHON, "-c", "import django, wagtail, gunicorn; "
+         "print(django.__version__, wagtail.__version__, gunicorn.__version__)"]
+    ).split()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    return {
+        "cpu": f"{model.group(1) if model else platform.processor()} ({os.cpu_count()} cores "
+        f"visible, load average {os.getloadavg()[0]:.1f} at the start",
+        "system": f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
+        "software": f"Django {versions[0]}, Wagtail {versions[1]}, gunicorn {versions[2]}, "
+        + (wrk_version.stdout or wrk_version.stderr).split("[")[0].strip(),
+    }
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.3f}–{max(values):.3f}" if len(values) > 1 else "–"
+
+
+def report(figures, *, args, info, setup, rss, started) -> str:
+    ceiling = figures[0]
+    lines = [
+        f"# Load benchmark, {started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Command: `.venv/bin/python bench/load.py {' '.join(sys.argv[1:])}`".replace("  ", " "),
+        "",
+        f"- machine: {info['cpu']}, {os.getloadavg()[0]:.1f} at the end); {info['system']}",
+        f"- software: {info['software']}",
+        f"- server: gunicorn, 2 sync workers, production settings (`bench/settings.py`), "
+        f"PostgreSQL and Redis on loopback, CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}",
+        f"- load: wrk, 1 thread, {args.connections} connections, {args.seconds}s per figure, "
+        f"{args.repetitions} repetitions (interleaved)",
+        f"- catalog: {setup['live_products']} live products; category page lists "
+        f"{setup['category_products']} products (24 per page); the shopper's cart has "
+        f"{setup['cart_lines']} lines",
+        f"- ceiling (bare view): median {statistics.median(ceiling.rates):.0f} requests/s",
+        "",
+        "| figure | ratio to ceiling, median | spread | target | requests/s | p50 ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for figure in figures[1:]:
+        ratio = statistics.median(figure.ratios)
+        target = "–" if figure.target is None else (
+            f">= {figure.target} {'met' if ratio >= figure.target else 'NOT met'}"
+        )
+        lines.append(
+            f"| {figure.label} | {ratio:.3f} | {spread(figure.ratios)} | {target} "
+            f"| {statistics.median(figure.rates):.0f} | {statistics.median(figure.p50s):.1f} |"
+        )
+    lines += [
+        "",
+        "Peak RSS per web worker (VmHWM): "
+        + ", ".join(f"{value:.0f} MB" for value in rss)
+        + f" (target < 250 MB: {'met' if rss and max(rss) < 250 else 'NOT met'})",
+    ]
+    if args.note:
+        lines += ["", args.note]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=1000, help="generated products to seed")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per figure")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--output", type=Path, help="report file (default bench/results/<date>.md)")
+    parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument("--note", default="", help="a line added to the report")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench runs on both.")
+    started = datetime.datetime.now(datetime.UTC)
+    info = machine()
+    database_url, database_name, maintenance_url = bench_database_url(os.environ["DATABASE_URL"])
+
+    workdir = Path(tempfile.mkdtemp(prefix="nexus-bench-"))
+    prefix = f"nexus-bench-{os.getpid()}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(REPOSITORY),
+        "DATABASE_URL": database_url,
+        "CACHE_KEY_PREFIX": prefix,
+        "MEDIA_ROOT": str(workdir / "media"),
+        "BENCH_STATIC_ROOT": str(workdir / "static"),
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        # Throttles stay on (their cost is part of each request) but never answer 429 here.
+        "THROTTLE_ANON_RATE": "100000000/min",
+        "THROTTLE_USER_RATE": "100000000/min",
+        "JWT_ACCESS_MINUTES": "240",
+    }
+    env.pop("CELERY_BROKER_URL", None)  # side effects of seeding run in-process
+    manage = [PYTHON, str(REPOSITORY / "manage.py")]
+    server = None
+    try:
+        recreate_database(maintenance_url, database_name)
+        for step, command in [
+            (f"migrating {database_name}", ["migrate", "--no-input", "-v0"]),
+            (f"seeding {args.products} products", ["seed_demo", "--products", str(args.products)]),
+            ("collecting static files", ["collectstatic", "--no-input", "-v0"]),
+        ]:
+            step_started = time.monotonic()
+            print(f"{step}…", end=" ", flush=True)
+            run([*manage, *command], env=env)
+            print(f"{time.monotonic() - step_started:.0f}s", flush=True)
+        setup_output = run([*manage, "shell", "-c", SETUP], env=env)
+        setup = json.loads(re.search(r"BENCH=(.*)", setup_output).group(1))
+
+        port = free_port()
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2",
+             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=REPOSITORY, env=env, start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/bench/bare/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer")
+
+        session = {"Cookie": setup["session_cookie"]}
+        jwt = {"Authorization": f"Bearer {setup['access_token']}"}
+        api_list = "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*"
+        figures = [
+            Figure("bare", "ceiling: bare view", "/bench/bare/"),
+            Figure("product_cached", "product page, anonymous (page cache)",
+                   setup["product_path"], expect_cache="hit"),
+            Figure("product_session", "product page, shopper with a session and a cart",
+                   setup["product_path"], session, target=0.15),
+            Figure("category", "category page, 24 products, uncached (session)",
+                   setup["category_path"], session, target=0.12),
+            Figure("search", "search page with a query",
+                   f"/search/?q={setup['search_word']}", target=0.10),
+            Figure("api_uncached", "API v2 product list, uncached (session)",
+                   api_list, session, target=0.2),
+            Figure("api_cached", "API v2 product list, cached", api_list,
+                   expect_cache="hit", target=0.5),
+            Figure("cart_jwt", "DRF cart read, logged-in (JWT)", "/api/v1/cart/", jwt,
+                   target=0.25),
+        ]
+        for figure in figures:
+            for _ in range(4):  # warm both workers (connections, templates, renditions)
+                status, headers, body = fetch(base + figure.path, figure.headers)
+            if status != 200:
+                raise SystemExit(f"{figure.path}: HTTP {status}\n{body[:2000]!r}")
+            cache_state = headers.get("X-Page-Cache")
+            if figure.expect_cache and cache_state != figure.expect_cache:
+                raise SystemExit(f"{figure.path}: expected a page cache hit, got {cache_state!r}")
+            if figure.headers.get("Cookie") and cache_state is not None:
+                raise SystemExit(f"{figure.path}: a personal request went through the page cache")
+        if setup["cart_lines"] and b'"lines": []' in fetch(base + "/api/v1/cart/", jwt)[2]:
+            raise SystemExit("the shopper's cart read came back empty")
+
+        for repetition in range(args.repetitions):
+            print(f"repetition {repetition + 1}/{args.repetitions}", flush=True)
+            for figure in figures:
+                rate, p50 = wrk(base + figure.path, figure.headers,
+                                seconds=args.seconds, connections=args.connections)
+                figure.rates.append(rate)
+                figure.p50s.append(p50)
+            if not figures[0].rates[-1]:
+                raise SystemExit("the ceiling answered no request: is the machine overloaded?")
+            for figure in figures:
+                figure.ratios.append(figure.rates[-1] / figures[0].rates[-1])
+        rss = worker_peak_rss_mb(server.pid)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        subprocess.run(
+            [*manage, "shell", "-c", "from django.core.cache import cache; cache.delete_pattern('*')"],
+            env=env, capture_output=True,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            recreate_database(maintenance_url, database_name, create=False)
+        except Exception as error:  # noqa: BLE001 - cleanup must not hide the real outcome
+            print(f"could not drop the bench database: {error}", file=sys.stderr)
+
+    text = report(figures, args=args, info=info, setup=setup, rss=rss, started=started)
+    print()
+    print(text)
+    if not args.no_write:
+        output = args.output or RESULTS / f"{started:%Y-%m-%d}.md"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+        print(f"written to {output.relative_to(REPOSITORY) if output.is_relative_to(REPOSITORY) else output}")
+
+
+if __name__ == "__main__":
+    main()

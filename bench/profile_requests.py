@@ -1,0 +1,111 @@
+"""Profile single requests in process: SQL queries, CPU time and where it goes (cProfile).
+
+Not a test. Run it against a seeded database (`manage.py seed_demo --products 1000`):
+
+    .venv/bin/python bench/profile_requests.py [--as shopper|anonymous|jwt] [--top 25] [PATH ...]
+
+Without paths it profiles what bench/load.py measures: a product page, the busiest category
+page, a search, the API v2 product list and the DRF cart read, as the logged-in demo shopper
+(with a cart) unless `--as anonymous`. For each path: status, queries, median CPU ms over
+`--runs` requests, and with `--top N` the N functions with the most cumulative time.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexus.settings.dev")
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append(sql)
+        return execute(sql, params, many, context)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--as", dest="who", choices=["shopper", "anonymous", "jwt"],
+                        default="shopper")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.models import User
+    from catalog.models import CategoryPage
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    shopper = User.objects.get(email="shopper@nexus.localhost")
+    client = Client(HTTP_HOST="localhost")
+    if args.who == "shopper":
+        client.force_login(shopper)
+    elif args.who == "jwt":
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(shopper)}"
+    paths = args.paths
+    if not paths:
+        category = (
+            CategoryPage.objects.live().annotate(n=Count("products")).order_by("-n", "pk").first()
+        )
+        product = category.products.live().order_by("-pk").first()
+        paths = [
+            product.url,
+            category.url,
+            f"/search/?q={product.title.split()[1].lower()}",
+            "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*",
+            "/api/v1/cart/",
+        ]
+    print(f"as {args.who}, database: {connection.vendor}")
+    print(f"{'path':60} {'status':>6} {'queries':>8} {'CPU ms':>8} {'wall ms':>8}")
+    for path in paths:
+        client.get(path)  # warm up
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            status = client.get(path).status_code
+        cpu, wall = [], []
+        for _ in range(args.runs):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(path)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        print(
+            f"{path[:60]:60} {status:>6} {len(counter.statements):>8} "
+            f"{statistics.median(cpu):>8.1f} {statistics.median(wall):>8.1f}"
+        )
+        if args.sql:
+            for statement in counter.statements:
+                print("   ", statement[:300])
+        if args.top:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(5):
+                client.get(path)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
