@@ -1,8 +1,13 @@
-"""What the anonymous page cache holds for the catalog, and how it is invalidated.
+"""What the page cache holds for the catalog, and how it is invalidated.
 
 The cache itself is `nexus.cache.PageCacheMiddleware`: anonymous GETs of product, category,
 storefront and home pages (by path) and of the Wagtail API v2 page endpoints (by full URL,
 under one version token) are served from Django's cache (Redis when REDIS_URL is set).
+Shoppers with a session or a login get the part of product and category pages that is the
+same for everyone from a cached fragment (`shared_fragment`) and render only their own part.
+
+Everything cached for a path (whole pages for any host, fragments) lives under that path's
+version token; invalidating the path replaces the token in one write (`paths_invalidate`).
 
 A change to a product invalidates exactly what shows it: its own page, the category pages
 that list it (its categories and their ancestors, which list sub-category products too), its
@@ -32,7 +37,6 @@ from catalog.models import CategoryPage, ProductPage, ProductVariant
 
 logger = logging.getLogger(__name__)
 
-HOSTS_KEY = "pagecache:hosts"
 API_VERSION_KEY = "pagecache:api-version"
 API_PREFIX = "/api/v2/pages/"
 # Page types whose anonymous responses are cached (model labels, lower case).
@@ -46,14 +50,34 @@ def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 600)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def page_cache_key(*, host: str, path: str) -> str:
-    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{host}:{digest}"
+    return f"pagecache:page:{host}:{_digest(path)}"
+
+
+def path_version_key(path: str) -> str:
+    """The key of the version token of everything cached for a site-relative `path`: whole
+    anonymous pages (any host) and the shared fragments of personal pages. Invalidating a
+    path replaces its token; entries stored under another token are never served."""
+    return f"pagecache:path-version:{_digest(path)}"
+
+
+def path_version(path: str) -> str:
+    """The current version token of `path` (made on first use). Read it before rendering
+    and store the result under it: an invalidation during the render then wins."""
+    key = path_version_key(path)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+    return version
 
 
 def api_cache_key(*, version: str, full_path: str) -> str:
-    digest = hashlib.sha1(full_path.encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:api:{version}:{digest}"
+    return f"pagecache:api:{version}:{_digest(full_path)}"
 
 
 def api_cache_version() -> str:
@@ -65,15 +89,36 @@ def api_cache_version() -> str:
     return version
 
 
-def page_cache_hosts() -> set[str]:
-    return cache.get(HOSTS_KEY) or set()
+# Forms on pages that may be shared render this instead of the visitor's CSRF token
+# (`csrf_placeholder` below); the page cache puts the requesting visitor's own token in its
+# place (nexus.cache). No cached page or fragment ever holds a real token.
+CSRF_PLACEHOLDER = "nexus-csrf-token-placeholder"
 
 
-def page_cache_host_remember(host: str) -> None:
-    """Remember a host the cache stored pages for, so invalidation can reach its entries."""
-    hosts = page_cache_hosts()
-    if host not in hosts:
-        cache.set(HOSTS_KEY, hosts | {host}, None)
+def csrf_placeholder(request) -> dict:
+    """Context processor: `csrf_token` is the placeholder on requests the page cache marked
+    (`request.csrf_placeholder`), so `{% csrf_token %}` renders it; others are untouched."""
+    if getattr(request, "csrf_placeholder", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def shared_fragment(request, page, *vary_on) -> tuple[int, str]:
+    """(seconds, key) for `{% cache %}` around the part of `page` that is the same for every
+    visitor: keyed by the page, its live revision and its path's version token (so whatever
+    invalidates the anonymous copy of the page also retires the fragment), plus `vary_on`.
+    Previews, pages rendered outside the page cache's marking, and a zero lifetime get a key
+    of their own and no caching."""
+    seconds = page_cache_seconds()
+    if seconds <= 0 or getattr(request, "is_preview", False) or not getattr(
+        request, "csrf_placeholder", False
+    ):
+        return 0, f"uncached:{uuid.uuid4().hex}"
+    path = site_relative_path(page.url_path)
+    if path is None:
+        return 0, f"uncached:{uuid.uuid4().hex}"
+    parts = [str(page.pk), str(page.live_revision_id), path_version(path), *map(str, vary_on)]
+    return seconds, _digest("|".join(parts))
 
 
 def site_relative_path(url_path: str) -> str | None:
@@ -90,12 +135,12 @@ def _site_urls(paths: Iterable[str]) -> list[str]:
 
 
 def paths_invalidate(*, paths: Iterable[str], api: bool = True) -> None:
-    """Drop the cached pages at `paths` (for every host) and, with `api`, every cached API
-    response; purge the same URLs from the frontend cache. Call after commit."""
+    """Retire what is cached for `paths` (whole pages for every host, shared fragments) by
+    replacing their version tokens, in one write; with `api`, every cached API response.
+    Purge the same URLs from the frontend cache. Call after commit."""
     paths = sorted(set(paths))
-    keys = [page_cache_key(host=host, path=path) for host in page_cache_hosts() for path in paths]
-    if keys:
-        cache.delete_many(keys)
+    if paths:
+        cache.set_many({path_version_key(path): uuid.uuid4().hex for path in paths}, None)
     if api:
         cache.set(API_VERSION_KEY, uuid.uuid4().hex, None)
     if paths and getattr(settings, "WAGTAILFRONTENDCACHE", None):

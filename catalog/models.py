@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -69,21 +70,29 @@ class CategoryPage(Page):
     def get_context(self, request, *args, **kwargs):
         """Products of this category and its sub-categories, filtered and paginated."""
         from catalog import selectors
+        from catalog.cache import shared_fragment
         from catalog.forms import ProductFilterForm, filter_context
 
         context = super().get_context(request, *args, **kwargs)
         form = ProductFilterForm(request.GET or None, with_category=False)
-        listing = selectors.product_listing(
-            category=self,
-            filters=form.cleaned_filters(),
-            page_number=request.GET.get("page"),
-            per_page=self.products_per_page,
+        # Read only when the shared fragment (the listing, the same for every visitor with
+        # these parameters) is rendered, not when it comes from the cache.
+        listing = SimpleLazyObject(
+            lambda: selectors.product_listing(
+                category=self,
+                filters=form.cleaned_filters(),
+                page_number=request.GET.get("page"),
+                per_page=self.products_per_page,
+            )
         )
         context.update(
             filter_context(request, form),
             listing=listing,
-            products=listing.products,
-            subcategories=selectors.category_children(parent=self),
+            products=SimpleLazyObject(lambda: listing.products),
+            subcategories=SimpleLazyObject(lambda: selectors.category_children(parent=self)),
+        )
+        context["fragment_seconds"], context["fragment_key"] = shared_fragment(
+            request, self, sorted(request.GET.lists())
         )
         return context
 
@@ -212,10 +221,17 @@ class ProductPage(Page):
             self.variants = [ProductVariant(sku=default_sku(self.title), options={})]
 
     def get_context(self, request, *args, **kwargs):
+        """The product's details are read only when the shared fragment of the page (what
+        every visitor sees alike) is rendered, not when it comes from the cache."""
         from catalog import selectors
+        from catalog.cache import shared_fragment
 
         context = super().get_context(request, *args, **kwargs)
-        context["detail"] = selectors.product_detail(product=self)
+        context["detail"] = SimpleLazyObject(lambda: selectors.product_detail(product=self))
+        authenticated = request.user.is_authenticated if hasattr(request, "user") else False
+        context["fragment_seconds"], context["fragment_key"] = shared_fragment(
+            request, self, authenticated
+        )
         return context
 
     @property

@@ -8,9 +8,15 @@ header (so nobody's cart count, name or messages can end up in the shared copy) 
   catalog change replaces.
 A visitor with a session (a cart, a login) always gets a freshly rendered page.
 
-Product pages carry a CSRF token in the add-to-cart form. A shared copy must not carry one
-visitor's token, so tokens are replaced by a placeholder when stored and by the requesting
-visitor's own token when served (`get_token` also makes CsrfViewMiddleware set the cookie).
+Pages never hold a visitor's CSRF token when they are rendered here: requests for paths Wagtail
+serves are marked (`request.csrf_placeholder`), so `{% csrf_token %}` renders a placeholder
+(`catalog.cache.csrf_placeholder`, a context processor) in the response, in the cached copy and
+in any cached fragment alike. On the way out this middleware puts the requesting visitor's own
+token in its place (`get_token`, which also has the CSRF middleware set the cookie).
+
+Entries are stored with the version token their path had before rendering; a hit is served only
+while the token is unchanged (`catalog.cache.path_version`), so invalidating a path is one write
+whatever the hosts that cached it.
 
 Invalidation lives with the data it depends on, in `catalog.cache`. This middleware sits before
 the session, CSRF, auth and messages middleware, so a hit skips all of them (it needs none:
@@ -19,31 +25,26 @@ are stored with the copy. Responses carry `X-Page-Cache: hit` or `miss` when eli
 """
 
 import functools
-import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import (
-    CSRF_SECRET_LENGTH,
-    CsrfViewMiddleware,
-    _unmask_cipher_token,
-    get_token,
-)
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
 from catalog.cache import (
     API_PREFIX,
     CACHED_PAGE_TYPES,
+    CSRF_PLACEHOLDER,
     api_cache_key,
     api_cache_version,
-    page_cache_host_remember,
     page_cache_key,
     page_cache_seconds,
+    path_version,
+    path_version_key,
 )
 
-CSRF_PLACEHOLDER = b"__nexus_csrf_token__"
-_TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 # Headers that belong to one response, never to the shared copy.
 _PER_RESPONSE_HEADERS = {"set-cookie", "vary", "content-length"}
 
@@ -57,19 +58,21 @@ def _is_anonymous_without_state(request) -> bool:
     )
 
 
-def _cache_key(request) -> str | None:
+def _cache_key(request) -> tuple[str, str | None] | None:
+    """(cache key, path version key or None for the API) of an eligible request, else None."""
     if request.method != "GET" or not _is_anonymous_without_state(request):
         return None
     path = request.path
     if path.startswith(API_PREFIX):
-        return api_cache_key(
+        key = api_cache_key(
             version=api_cache_version(), full_path=request.get_host() + request.get_full_path()
         )
+        return key, None
     if request.META.get("QUERY_STRING") or not _is_served_by_wagtail(
         settings.ROOT_URLCONF, request.path_info
     ):
         return None
-    return page_cache_key(host=request.get_host(), path=path)
+    return page_cache_key(host=request.get_host(), path=path), path_version_key(path)
 
 
 # The URLconf does not change while the process runs, so neither does the answer for a path;
@@ -102,23 +105,6 @@ def _is_cacheable_response(request, response) -> bool:
     return not page.get_view_restrictions().exists()
 
 
-def _punch_csrf_holes(request, content: bytes) -> tuple[bytes, bool]:
-    """Replace every token in `content` that belongs to this request's CSRF secret."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret or len(secret) != CSRF_SECRET_LENGTH:
-        return content, False
-    found = False
-
-    def replace(match):
-        nonlocal found
-        if _unmask_cipher_token(match.group().decode()) == secret:
-            found = True
-            return CSRF_PLACEHOLDER
-        return match.group()
-
-    return _TOKEN_CANDIDATE.sub(replace, content), found
-
-
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -127,35 +113,53 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD") and _is_served_by_wagtail(
+            settings.ROOT_URLCONF, request.path_info
+        ):
+            request.csrf_placeholder = True
         seconds = page_cache_seconds()
-        key = _cache_key(request) if seconds > 0 else None
-        if key is None:
-            return self.get_response(request)
-        entry = cache.get(key)
-        if entry is not None:
+        keys = _cache_key(request) if seconds > 0 else None
+        if keys is None:
+            return self._with_token(request, self.get_response(request))
+        key, version_key = keys
+        if version_key is None:
+            entry, version = cache.get(key), None
+        else:
+            found = cache.get_many([key, version_key])
+            entry, version = found.get(key), found.get(version_key)
+        if entry is not None and entry[0] == version:
             return self._from_entry(request, entry)
+        if version_key is not None:
+            # Read before rendering: an invalidation while rendering retires this copy.
+            version = path_version(request.path)
         response = self.get_response(request)
         if _is_cacheable_response(request, response):
-            content, has_csrf = _punch_csrf_holes(request, response.content)
             headers = {
                 name: value
                 for name, value in response.items()
                 if name.lower() not in _PER_RESPONSE_HEADERS
             }
-            cache.set(key, (headers, content, has_csrf), seconds)
-            if not request.path.startswith(API_PREFIX):
-                page_cache_host_remember(request.get_host())
+            content = response.content
+            cache.set(key, (version, headers, content, _PLACEHOLDER in content), seconds)
             response["X-Page-Cache"] = "miss"
-        return response
+        return self._with_token(request, response)
+
+    def _with_token(self, request, response, *, from_cache: bool = False):
+        """The response with the visitor's own CSRF token in place of the placeholder."""
+        if not getattr(request, "csrf_placeholder", False) or response.streaming:
+            return response
+        if _PLACEHOLDER not in response.content:
+            return response
+        if from_cache:
+            self.csrf.process_request(request)
+        response.content = response.content.replace(_PLACEHOLDER, get_token(request).encode())
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return self.csrf.process_response(request, response)
 
     def _from_entry(self, request, entry) -> HttpResponse:
-        headers, content, has_csrf = entry
-        if has_csrf:
-            self.csrf.process_request(request)
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        _version, headers, content, _has_placeholder = entry
         response = HttpResponse(content, headers=headers)
         response["Content-Length"] = str(len(content))
         response["X-Page-Cache"] = "hit"
-        if has_csrf:
-            response = self.csrf.process_response(request, response)
-        return response
+        return self._with_token(request, response, from_cache=True)

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.routing import serve as serve_page
 from nexus.health import healthz
 
 urlpatterns = [
@@ -27,8 +28,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every other path from the page tree; it must come last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path from the page tree; it must come last. Pages are served by
+# Wagtail's view with the route looked up in one cached step (home/routing.py); the pattern
+# and its name are Wagtail's own, so page URLs reverse as before.
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "home.views.page_not_found"
 handler500 = "home.views.server_error"

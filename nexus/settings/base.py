@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "commerce.context_processors.cart",
+                # Shared pages render a CSRF placeholder (nexus/cache.py); after `csrf`.
+                "catalog.cache.csrf_placeholder",
             ],
         },
     },
