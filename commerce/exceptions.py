@@ -8,6 +8,10 @@ class InvalidOrderTransition(Conflict):
     code = "invalid_order_transition"
 
 
+class PaymentInFlight(Conflict):
+    code = "payment_in_flight"
+
+
 class OrderNotFound(NotFound):
     code = "order_not_found"
 

@@ -217,7 +217,8 @@ class OrderLine(models.Model):
 
 
 class OrderStatusChange(models.Model):
-    """One row per status transition: who, when, from, to."""
+    """One row per status transition: who, when, from, to. A staff review resolved without a
+    move (a refund of a cancelled order, a dismissal) is a row whose from and to are equal."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
     # Blank for the row that records the order being placed.

@@ -26,8 +26,10 @@ from commerce.exceptions import (
     LinesAlreadyShipped,
     OrderLineNotFound,
     OrderNotFound,
+    PaymentInFlight,
 )
 from commerce.models import Order, OrderLine, OrderStatusChange
+from commerce.payments.models import Payment
 from vendors import permissions as vendor_policy
 from vendors.exceptions import VendorSuspended
 
@@ -112,19 +114,35 @@ def _reserved_quantities(order: Order) -> dict[int, int]:
 def order_cancel(*, order: Order, actor) -> Order:
     """Cancel an order that is still awaiting payment, on behalf of its shopper (or staff).
 
+    A cancellation waits for a payment in flight: while an attempt is being charged (recorded
+    before the provider call, or accepted and awaiting the provider's confirmation) it is
+    refused, so money never arrives for an order cancelled a moment earlier; once the payment
+    has failed the order can be cancelled, once it has succeeded the order is paid. An attempt
+    waiting for 3-D Secure has charged nothing and does not hold the cancellation back (a
+    success that still comes later is flagged for staff review).
+
     Releases the reserved stock through `order_transition` (exactly once). Raises
     `OrderNotFound` when `actor` is neither the order's shopper nor staff (another shopper's
-    order does not exist for them), `InvalidOrderTransition` when the order is not pending payment.
+    order does not exist for them), `InvalidOrderTransition` (409) when the order is not pending
+    payment, and `PaymentInFlight` (409) while a payment is being charged.
     """
     if actor is None or not (order.user_id == actor.pk or actor.is_staff):
         raise OrderNotFound("No such order.")
-    if order.status != Status.PENDING_PAYMENT:
-        raise InvalidOrderTransition(
-            f"Order {order.number} is {_label(order.status)}; only orders awaiting payment "
-            "can be cancelled."
-        )
     note = "Cancelled by the shopper." if order.user_id == actor.pk else "Cancelled by staff."
-    return order_transition(order=order, to_status=Status.CANCELLED, actor=actor, note=note)
+    with transaction.atomic():
+        # payment_start records its attempt under this lock, so the check cannot miss one.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != Status.PENDING_PAYMENT:
+            raise InvalidOrderTransition(
+                f"Order {locked.number} is {_label(locked.status)}; only orders awaiting "
+                "payment can be cancelled."
+            )
+        if locked.payments.filter(status__in=Payment.OPEN_STATUSES).exists():
+            raise PaymentInFlight(
+                f"A payment for order {locked.number} is being processed; wait for its "
+                "outcome before cancelling."
+            )
+        return order_transition(order=order, to_status=Status.CANCELLED, actor=actor, note=note)
 
 
 def orders_expire(*, now=None) -> int:
@@ -132,6 +150,9 @@ def orders_expire(*, now=None) -> int:
 
     Safe to run concurrently or twice: each order is cancelled through `order_transition`,
     which re-checks the status (and the expiry) under the row lock, so stock is released once.
+    An order whose payment the provider has accepted and is confirming (`processing`) waits
+    for that outcome, like `order_cancel`; an attempt the provider never answered does not keep
+    an order alive (a success that still comes is flagged for staff review).
     """
     now = now or timezone.now()
     expired = 0
@@ -140,6 +161,7 @@ def orders_expire(*, now=None) -> int:
             order = (
                 Order.objects.select_for_update()
                 .filter(pk=order_id, status=Status.PENDING_PAYMENT, expires_at__lte=now)
+                .exclude(payments__status=Payment.Status.PROCESSING)
                 .first()
             )
             if order is None:  # paid, cancelled or expired by another run meanwhile

@@ -1,5 +1,6 @@
 """Wagtail admin screens of payments: the refundable orders (/admin/payments/refunds/) and
-the refund form of one order. Thin: check the policy, parse the form, call `payment_refund`."""
+the refund form of one order; the orders flagged for review (/admin/payments/reviews/) and the
+resolution form of one. Thin: check the policy, parse the form, call the service."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -107,3 +108,63 @@ class OrderRefundView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
                 f"({refund.reference}).",
             )
         return HttpResponseRedirect(back)
+
+
+class ReviewOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Orders flagged for review (a payment arrived for a cancelled, expired or paid order)."""
+
+    template_name = "payments/admin/review_orders.html"
+    page_title = "Orders to review"
+    header_icon = "warning"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        orders = selectors.orders_flagged_for_review()
+        context["page_obj"] = Paginator(orders, ORDERS_PER_PAGE).get_page(self.request.GET.get("p"))
+        return context
+
+
+class OrderReviewView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """GET: why the order is flagged, its payments and history. POST: `action` (refund,
+    reinstate or dismiss) with a `note` saying why."""
+
+    template_name = "payments/admin/order_review.html"
+    page_title = "Review order"
+    header_icon = "warning"
+
+    def get_order(self):
+        try:
+            return selectors.order_get_for_staff(number=self.kwargs["number"])
+        except OrderNotFound:
+            raise Http404("No such order.")
+
+    def get_page_subtitle(self):
+        return self.kwargs["number"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.get_order()
+        context.update(
+            order=order,
+            payments=order.payments.order_by("attempt"),
+            history=order.status_changes.select_related("actor").order_by("created_at", "pk"),
+            reasons=[line for line in order.review_reason.splitlines() if line.strip()],
+        )
+        return context
+
+    def post(self, request, number: str):
+        order = self.get_order()
+        action = request.POST.get("action", "")
+        try:
+            services.order_review_resolve(
+                order=order,
+                actor=request.user,
+                action=action,
+                note=request.POST.get("note", "")[:500],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("payments_review_admin:order_review", args=[number]))
+        done = {"refund": "refunded", "reinstate": "reinstated as paid", "dismiss": "dismissed"}
+        messages.success(request, f"Order {order.number} {done[action]}; the flag is cleared.")
+        return HttpResponseRedirect(reverse("payments_review_admin:review_orders"))

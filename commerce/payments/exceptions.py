@@ -24,6 +24,10 @@ class RefundNotAllowed(Conflict):
     code = "refund_not_allowed"
 
 
+class RefundInProgress(Conflict):
+    code = "refund_in_progress"
+
+
 class InvalidRefund(DomainError):
     code = "invalid_refund"
 
@@ -35,6 +39,14 @@ class RefundRefused(DomainError):
 
 class RefundPermissionDenied(PermissionDenied):
     code = "refund_permission_denied"
+
+
+class InvalidReview(DomainError):
+    code = "invalid_review"
+
+
+class ReviewNotNeeded(Conflict):
+    code = "review_not_needed"
 
 
 class InvalidWebhook(DomainError):

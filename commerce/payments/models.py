@@ -97,6 +97,17 @@ class PaymentEvent(models.Model):
 
 
 class Refund(models.Model):
+    """Money given back on a payment. Recorded `pending` (under the order's lock) before the
+    provider is called, then settled `succeeded` or `failed`; pending and succeeded refunds count
+    against what is left to refund, so two refunds never give the same money back twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    COUNTED_STATUSES = (Status.PENDING, Status.SUCCEEDED)
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     order = models.ForeignKey("commerce.Order", on_delete=models.PROTECT, related_name="refunds")
     number = models.PositiveIntegerField()
@@ -106,6 +117,8 @@ class Refund(models.Model):
     # without one (a refund made in the provider's dashboard).
     reference = models.CharField(max_length=255, blank=True)
     reason = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUCCEEDED)
+    failure_message = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -119,6 +132,12 @@ class Refund(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["order", "number"], name="payments_refund_number"),
+            # At most one refund of an order talks to the provider at a time.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="pending"),
+                name="payments_refund_one_pending_per_order",
+            ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payments_refund_amount_positive"
             ),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from commerce.exceptions import OrderNotFound
 from commerce.models import Order
@@ -51,7 +51,9 @@ def payment_latest(*, order: Order) -> Payment | None:
 
 
 def payment_summary(*, order: Order) -> PaymentSummary:
-    refunds = list(Refund.objects.filter(order=order).order_by("number"))
+    refunds = list(
+        Refund.objects.filter(order=order, status__in=Refund.COUNTED_STATUSES).order_by("number")
+    )
     succeeded = order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-pk").first()
     return PaymentSummary(
         order=order,
@@ -76,4 +78,13 @@ def orders_refundable(*, search: str = "") -> QuerySet[Order]:
         orders = orders.filter(number__icontains=search.strip()) | orders.filter(
             email__icontains=search.strip()
         )
-    return orders.annotate(refunded_amount=Sum("refunds__amount")).order_by("-created_at", "-pk")
+    return orders.annotate(
+        refunded_amount=Sum(
+            "refunds__amount", filter=Q(refunds__status__in=Refund.COUNTED_STATUSES)
+        )
+    ).order_by("-created_at", "-pk")
+
+
+def orders_flagged_for_review() -> QuerySet[Order]:
+    """Orders flagged for staff review, oldest change first (staff list)."""
+    return Order.objects.filter(needs_review=True).order_by("updated_at", "pk")

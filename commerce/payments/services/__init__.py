@@ -15,8 +15,10 @@ from commerce.payments.services.events import (
     payment_webhook_receive,
 )
 from commerce.payments.services.refunds import payment_refund
+from commerce.payments.services.reviews import order_review_resolve
 
 __all__ = [
+    "order_review_resolve",
     "payment_event_handle",
     "payment_event_receive",
     "payment_events_pending",

@@ -104,9 +104,14 @@ def _payment_for_event(stored: PaymentEvent) -> Payment | None:
 
 
 def _flag_for_review(order: Order, reason: str) -> None:
+    """Flag `order` for staff review (`order_review_resolve`), giving `reason` once: a second
+    event about the same payment (a re-processed or re-sent event) does not repeat it."""
     logger.warning("Order %s needs review: %s", order.number, reason)
+    reasons = [line for line in order.review_reason.splitlines() if line.strip()]
+    if reason not in reasons:
+        reasons.append(reason)
     order.needs_review = True
-    order.review_reason = f"{order.review_reason}\n{reason}".strip()
+    order.review_reason = "\n".join(reasons)
     order.save(update_fields=["needs_review", "review_reason", "updated_at"])
 
 
@@ -177,7 +182,14 @@ def _handle_failed(stored: PaymentEvent, order: Order, payment: Payment) -> str:
 
 
 def refunded_total(payment: Payment) -> Decimal:
-    return payment.refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    """Refunded on `payment`, counting refunds still waiting for the provider (so a provider's
+    report that arrives before Nexus settles its own refund is not taken for a second one)."""
+    return (
+        payment.refunds.filter(status__in=Refund.COUNTED_STATUSES).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or Decimal("0")
+    )
 
 
 def _handle_refunded(stored: PaymentEvent, order: Order, payment: Payment) -> str | None:

@@ -18,6 +18,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from commerce.models import Order, OrderStatusChange
+from commerce.orders import orders_expire
 from commerce.payments import services
 from commerce.payments.base import PaymentMethodInput, PaymentRequest
 from commerce.payments.exceptions import InvalidRefund, OrderNotPayable, RefundNotAllowed
@@ -289,3 +290,76 @@ def test_partial_refunds_restock_once_and_never_exceed_the_payment(shop, editor)
         ).exists()
     )
     assert Refund.objects.filter(order=order).count() == 3
+
+
+def _late_success(shop: Shop) -> tuple[Order, Payment]:
+    """An order whose payment window expired while the provider was charging its card: the
+    success arrives for a cancelled order, which is flagged for review."""
+    order = make_reserved_order()
+    payment = Payment.objects.create(
+        order=order, provider=shop.provider, attempt=1, amount=order.total, currency="EUR"
+    )
+    Order.objects.filter(pk=order.pk).update(expires_at=order.created_at)
+    assert orders_expire() == 1
+    result = provider_get(shop.provider).start_payment(
+        PaymentRequest(
+            order_number=order.number,
+            payment_id=payment.pk,
+            attempt=1,
+            amount_minor=to_minor_units(order.total, "EUR"),
+            currency="EUR",
+            method=shop.method("success"),
+            idempotency_key=f"late-{order.number}",
+        )
+    )
+    Payment.objects.filter(pk=payment.pk).update(reference=result.reference)
+    for event in result.events:  # the dummy provider's events take the webhook's path
+        services.payment_event_receive(provider=shop.provider, event=event)
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.status, order.needs_review) == (Order.Status.CANCELLED, True)
+    assert payment.status == Payment.Status.SUCCEEDED
+    return order, payment
+
+
+def test_staff_refund_a_payment_that_arrived_after_expiry(shop, editor, paid_notifications):
+    order, payment = _late_success(shop)
+    lines = list(order.lines.order_by("pk"))
+    assert [stock_of(line) for line in lines] == [10, 10]  # released at expiry
+
+    services.order_review_resolve(
+        order=order, actor=editor, action="refund", note="Shopper asked for the money back"
+    )
+
+    order.refresh_from_db()
+    refund = Refund.objects.get(order=order)
+    assert (refund.amount, refund.status, refund.payment_id) == (
+        Decimal("34.00"),
+        Refund.Status.SUCCEEDED,
+        payment.pk,
+    )
+    assert refund.reference.startswith("re_")
+    assert refund.created_by == editor
+    assert (order.status, order.needs_review, order.review_reason) == (
+        Order.Status.CANCELLED,
+        False,
+        "",
+    )
+    last = order.status_changes.order_by("pk").last()
+    assert (last.from_status, last.to_status, last.actor) == ("cancelled", "cancelled", editor)
+    assert last.note == (
+        f"Refunded after review: 34.00 EUR ({refund.reference}). Shopper asked for the money back"
+    )
+    assert [stock_of(line) for line in lines] == [10, 10]  # nothing restocked twice
+    assert paid_notifications["paid"] == []
+    assert paid_notifications["refund"] == [refund.pk]
+
+    # The provider's report of that refund records nothing more.
+    shop.deliver_refund_report(payment, 3400)
+    assert wait_for(
+        lambda: PaymentEvent.objects.filter(
+            payment=payment, type="charge.refunded", outcome="Refund already recorded."
+        ).exists()
+    )
+    assert Refund.objects.filter(order=order).count() == 1
