@@ -7,6 +7,9 @@ permissions are the fallback when no hook is registered:
 - ``catalog_stock_vendor_scope``: ``fn(user) -> Iterable[int] | None`` — the ids of the vendors
   whose stock `user` may see and change, or ``None`` for every vendor. The first registered
   hook answers.
+- ``catalog_media_for_user``: ``fn(user, queryset) -> queryset`` — narrows an image or
+  document queryset to what `user` may put in the content they edit (every hook narrows in
+  turn; with none, nothing is narrowed). The page forms check every reference against it.
 - ``catalog_user_can_import_products``: ``fn(user, storefront) -> bool`` — may `user` import
   products into `storefront` (a ``vendors.VendorPage``)? Every registered hook must agree, and
   so must Wagtail's page permissions (the user can add pages under the storefront).
@@ -54,3 +57,10 @@ def user_can_import_products(user, storefront) -> bool:
     return all(
         check(user, storefront) for check in hooks.get_hooks("catalog_user_can_import_products")
     )
+
+
+def media_for_user(user, queryset):
+    """The images or documents of `queryset` that `user` may reference in page content."""
+    for narrow in hooks.get_hooks("catalog_media_for_user"):
+        queryset = narrow(user, queryset)
+    return queryset

@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from catalog.page_forms import MediaCheckedPageForm
+
 
 class Vendor(models.Model):
     """A seller on the marketplace. Created only through `vendors.services.vendor_onboard`."""
@@ -179,6 +181,7 @@ class VendorPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["vendors.VendorIndexPage"]
     subpage_types = ["catalog.ProductPage"]
+    base_form_class = MediaCheckedPageForm
 
     def get_context(self, request, *args, **kwargs):
         """The vendor's live products as cards; a suspended vendor's page says its products

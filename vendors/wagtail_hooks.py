@@ -54,6 +54,13 @@ def scope_document_chooser(documents, request):
     return policy.media_for_user(request.user, documents)
 
 
+@hooks.register("catalog_media_for_user")
+def scope_media_references(user, queryset):
+    """What the choosers offer is also all a member may save in page content (gallery, image
+    blocks, rich-text embeds), whatever ids the form is sent."""
+    return policy.media_for_user(user, queryset)
+
+
 @hooks.register("before_move_page")
 def refuse_cross_vendor_move(request, page, destination):
     """A product stays in its vendor's storefront: `ProductPage.vendor` follows the tree, so a

@@ -1,9 +1,14 @@
 """Fixtures for the vendor tests: two onboarded vendors (A untrusted, B trusted) with owners,
-an editor, and a product each."""
+an editor, and `world`: a product, an image and a document of each, with A's owner logged in."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from accounts.tests.factories import UserFactory
+from catalog.tests.factories import make_product
 from vendors.services import vendor_onboard
 
 
@@ -26,6 +31,46 @@ def vendor_a(site_tree, owner_a):
 def vendor_b(site_tree, owner_b):
     return vendor_onboard(
         name="Beta Wares", contact_email="beta@example.com", owner=owner_b, is_trusted=True
+    )
+
+
+def _image(collection, title):
+    return get_image_model().objects.create(
+        title=title, file=get_test_image_file(), collection=collection
+    )
+
+
+def _document(collection, title):
+    return get_document_model().objects.create(
+        title=title,
+        file=SimpleUploadedFile(f"{title}.txt", b"hello"),
+        collection=collection,
+    )
+
+
+@pytest.fixture
+def world(vendor_a, vendor_b, owner_a, client):
+    product_a = make_product(vendor=vendor_a, title="Alpha Mug")
+    product_b = make_product(vendor=vendor_b, title="Beta Bowl")
+    image_a = _image(vendor_a.collection, "alpha-image")
+    image_b = _image(vendor_b.collection, "beta-image")
+    document_b = _document(vendor_b.collection, "beta-doc")
+    document_a = _document(vendor_a.collection, "alpha-doc")
+    client.force_login(owner_a)
+    return type(
+        "World",
+        (),
+        {
+            "a": vendor_a,
+            "b": vendor_b,
+            "product_a": product_a,
+            "product_b": product_b,
+            "image_a": image_a,
+            "image_b": image_b,
+            "document_a": document_a,
+            "document_b": document_b,
+            "client": client,
+        },
     )
 
 

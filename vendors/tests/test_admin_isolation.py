@@ -2,16 +2,12 @@
 refused and B's objects are unchanged. A's own work is allowed, so the refusals are not an
 accident of a broken view."""
 
-import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 
 from catalog.models import ProductPage
-from catalog.tests.factories import make_product
 from vendors.tests.admin_forms import page_edit_data
 
 
@@ -25,46 +21,6 @@ def _state(page):
         page.live_revision_id,
         page.has_unpublished_changes,
         getattr(page, "vendor_id", None),
-    )
-
-
-def _image(collection, title):
-    return get_image_model().objects.create(
-        title=title, file=get_test_image_file(), collection=collection
-    )
-
-
-def _document(collection, title):
-    return get_document_model().objects.create(
-        title=title,
-        file=SimpleUploadedFile(f"{title}.txt", b"hello"),
-        collection=collection,
-    )
-
-
-@pytest.fixture
-def world(vendor_a, vendor_b, owner_a, client):
-    product_a = make_product(vendor=vendor_a, title="Alpha Mug")
-    product_b = make_product(vendor=vendor_b, title="Beta Bowl")
-    image_a = _image(vendor_a.collection, "alpha-image")
-    image_b = _image(vendor_b.collection, "beta-image")
-    document_b = _document(vendor_b.collection, "beta-doc")
-    document_a = _document(vendor_a.collection, "alpha-doc")
-    client.force_login(owner_a)
-    return type(
-        "World",
-        (),
-        {
-            "a": vendor_a,
-            "b": vendor_b,
-            "product_a": product_a,
-            "product_b": product_b,
-            "image_a": image_a,
-            "image_b": image_b,
-            "document_a": document_a,
-            "document_b": document_b,
-            "client": client,
-        },
     )
 
 
