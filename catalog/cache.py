@@ -44,6 +44,9 @@ CACHED_PAGE_TYPES = frozenset(label.lower() for label in settings.PAGE_CACHE_PAG
 # Other apps' pages that show products (the home page's featured products) register a hook
 # ``fn(product_ids: set[int]) -> Iterable[Page]`` so their paths are invalidated too.
 PAGES_SHOWING_PRODUCTS_HOOK = "catalog_pages_showing_products"
+# The same for categories (the home page's featured categories):
+# ``fn(category_ids: set[int]) -> Iterable[Page]``.
+PAGES_SHOWING_CATEGORIES_HOOK = "catalog_pages_showing_categories"
 
 
 def page_cache_seconds() -> int:
@@ -218,11 +221,27 @@ def _product_saved(sender, instance, update_fields=None, **kwargs):
         products_cache_invalidate(product_ids=[instance.pk], extra_paths=previous)
 
 
+def page_paths(*, page: Page) -> set[str]:
+    """The paths that show a category, storefront, shop index or home page: its own, and for
+    a category also the pages that list it (the category or shop index above it and the pages
+    the `PAGES_SHOWING_CATEGORIES_HOOK` hooks name); for a storefront also the products below
+    it (they link to it)."""
+    url_paths = {page.url_path}
+    if isinstance(page.specific_deferred, CategoryPage):
+        url_paths.update(Page.objects.ancestor_of(page).values_list("url_path", flat=True))
+        for pages_showing in hooks.get_hooks(PAGES_SHOWING_CATEGORIES_HOOK):
+            url_paths.update(shown.url_path for shown in pages_showing({page.pk}))
+    else:
+        url_paths.update(ProductPage.objects.child_of(page).values_list("url_path", flat=True))
+    return {path for path in map(site_relative_path, url_paths) if path}
+
+
 def _page_changed(sender, instance, **kwargs):
-    """Publish or unpublish of a category, storefront or home page: its own path and the API.
-    (Publishing and unpublishing a product fully save it: `_product_saved` covers those.)"""
-    path = site_relative_path(instance.url_path)
-    transaction.on_commit(lambda: paths_invalidate(paths=[path] if path else []))
+    """Publish or unpublish of a category, storefront, shop index or home page: the paths
+    that show it (`page_paths`) and the API. (Publishing and unpublishing a product fully
+    save it: `_product_saved` covers those.)"""
+    paths = page_paths(page=instance)
+    transaction.on_commit(lambda: paths_invalidate(paths=paths))
 
 
 def _page_moved(sender, instance, url_path_before, url_path_after, parent_page_before, **kwargs):

@@ -70,6 +70,14 @@ class HomePage(Page):
                 ids.extend(page.pk for page in block.value["products"] if page is not None)
         return ids
 
+    def featured_category_ids(self) -> list[int]:
+        """Ids of the categories curated on this page (used for cache invalidation)."""
+        ids: list[int] = []
+        for block in self.body:
+            if block.block_type == "featured_categories":
+                ids.extend(page.pk for page in block.value["categories"] if page is not None)
+        return ids
+
 
 @register_setting(icon="cog")
 class ShopSettings(BaseSiteSetting):

@@ -338,3 +338,82 @@ def test_cache_hit_through_redis(redis_url, page_cache, catalog, client, django_
     with django_assert_num_queries(0):
         assert client.get(catalog.mug.url)["X-Page-Cache"] == "hit"
     cache.clear()
+
+
+@pytest.mark.parametrize("which", ["category", "home", "storefront"])
+def test_publishing_a_curated_page_shows_on_the_next_request(
+    page_cache, catalog, client, django_capture_on_commit_callbacks, which
+):
+    page = {
+        "category": catalog.category,
+        "home": catalog.home,
+        "storefront": catalog.mug.get_parent(),
+    }[which].specific
+    assert _state(client, page, page) == ["miss", "hit"]
+
+    page.title = "Freshly Renamed"
+    page.seo_title = "Freshly Renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+
+    response = _get(client, page)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Freshly Renamed" in response.content.decode()
+
+
+def test_a_renamed_category_shows_where_it_is_listed(
+    page_cache, catalog, client, django_capture_on_commit_callbacks
+):
+    """A category's title also shows on its parent category and on the home page that features
+    it; those are refreshed, pages that do not show it stay cached."""
+    category = catalog.category.specific
+    home = catalog.home
+    home.body = [("featured_categories", {"heading": "Aisles", "categories": [category]})]
+    home.save_revision().publish()
+    pages = [catalog.parent_category, home, catalog.mug, catalog.lamp, catalog.other_category]
+    assert _state(client, *pages) == ["miss"] * 5
+    assert _state(client, *pages) == ["hit"] * 5
+
+    category.title = "Cups"
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save_revision().publish()
+
+    responses = [_get(client, page) for page in pages]
+    assert [response["X-Page-Cache"] for response in responses] == ["miss"] * 2 + ["hit"] * 3
+    assert all("Cups" in response.content.decode() for response in responses[:2])
+
+
+def test_a_checkout_and_its_cancellation_refresh_the_product_page(
+    page_cache, catalog, client, django_capture_on_commit_callbacks
+):
+    from commerce import cart as cart_services
+    from commerce.checkout import checkout_complete
+    from commerce.orders import order_cancel
+
+    lamp = catalog.lamp
+    shopper = UserFactory()
+    cart = cart_services.cart_for_user(user=shopper)
+    cart_services.cart_line_add(cart=cart, variant_id=lamp.variants.get().pk, quantity=3)
+    assert _state(client, lamp, lamp) == ["miss", "hit"]
+    address = {
+        "full_name": "Ada Lovelace",
+        "line1": "12 Analytical Row",
+        "city": "London",
+        "postal_code": "N1 7AA",
+        "country": "GB",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order = checkout_complete(user=shopper, cart=cart, idempotency_key="k", address=address)
+
+    sold_out = _get(client, lamp)
+    assert sold_out["X-Page-Cache"] == "miss"
+    assert "Sold out" in sold_out.content.decode()
+    assert _state(client, lamp) == ["hit"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=order, actor=shopper)
+
+    back = _get(client, lamp)
+    assert back["X-Page-Cache"] == "miss"
+    assert "Only 3 left" in back.content.decode()
