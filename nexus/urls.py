@@ -7,10 +7,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.routing import serve as serve_page
 from nexus.health import healthz
+from vendors.cms import scoped_admin as scoped_admin_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    # Admin screens that would show other vendors' titles by id, narrowed for vendor members
+    # (vendors/cms/scoped_admin.py); they must come before Wagtail's own admin URLs.
+    path("admin/", include(scoped_admin_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("nexus.api")),
