@@ -13,7 +13,8 @@ What it does, in order:
    prefix of its own, persistent database connections as production configures them;
 3. checks every URL answers 200 (and that the cached ones are served from the page cache);
 4. drives each URL with wrk for `--seconds`, the ceiling first, `--repetitions` times
-   (interleaved, so drift hits every figure alike), and reads the peak RSS of each worker;
+   (interleaved, so drift hits every figure alike; between figures it waits until the server
+   has answered what wrk left queued), and reads the peak RSS of each worker;
 5. prints each figure as a ratio to the ceiling (median and spread over the repetitions), its
    requests/s and p50 latency, the machine and the settings, and writes the same report to
    `bench/results/<date>.md` (`--output` to choose another file, `--no-write` for none).
@@ -134,6 +135,13 @@ def fetch(url: str, headers: dict[str, str]):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def drain(base: str) -> None:
+    """Wait until the requests wrk left queued at the server are answered, so they do not eat
+    into the next figure's time: a request to the bare view waits behind them."""
+    for _ in range(3):
+        fetch(base + "/bench/bare/", {})
 
 
 def bench_database_url(url: str) -> tuple[str, str, str]:
@@ -343,6 +351,7 @@ def main() -> None:
                                 seconds=args.seconds, connections=args.connections)
                 figure.rates.append(rate)
                 figure.p50s.append(p50)
+                drain(base)
             if not figures[0].rates[-1]:
                 raise SystemExit("the ceiling answered no request: is the machine overloaded?")
             for figure in figures:

@@ -10,7 +10,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction
 
 from catalog.models import Availability, ProductVariant, availability_for
 from catalog.selectors import live_products, shop_currency
@@ -38,6 +40,16 @@ def stock_quantity_of(variant: ProductVariant) -> int:
 def live_product_ids(product_ids) -> set[int]:
     """Which of `product_ids` a shopper may buy: live and public. One query."""
     return set(live_products().filter(pk__in=set(product_ids)).values_list("pk", flat=True))
+
+
+def _view_restricted(page_path) -> Exists:
+    """Whether a view restriction covers the page at `page_path` (on it or an ancestor): what
+    Wagtail's `.public()` excludes, as an expression usable inside another query."""
+    return Exists(
+        PageViewRestriction.objects.alias(
+            covered=Substr(page_path, 1, Length("page__path"))
+        ).filter(page__path=F("covered"))
+    )
 
 
 def unavailable_reason(variant: ProductVariant, *, live_ids: set[int]) -> str | None:
@@ -184,17 +196,21 @@ def cart_summary(*, cart: Cart | None, lock_lines: bool = False) -> CartSummary:
 
     Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
     left out of the totals; lines asking for more than is in stock keep their price but carry a
-    problem. Three queries whatever the size of the cart.
+    problem. Three queries whatever the size of the cart (shop settings, and the lines joined to
+their variants, products, vendors and stock with liveness and view restrictions).
     """
     summary = CartSummary(cart=cart, currency=shop_currency())
     if cart is None:
         return summary
     lines = list(
-        cart.lines.select_related("variant__page__vendor", "variant__stock").order_by(
-            "created_at", "pk"
-        )
+        cart.lines.select_related("variant__page__vendor", "variant__stock")
+        .annotate(restricted=_view_restricted(OuterRef("variant__page__path")))
+        .order_by("created_at", "pk")
     )
-    live_ids = live_product_ids(line.variant.page_id for line in lines)
+    # Live and public, as `live_product_ids` judges it, read in the same query.
+    live_ids = {
+        line.variant.page_id for line in lines if line.variant.page.live and not line.restricted
+    }
     groups: OrderedDict[object, VendorGroup] = OrderedDict()
     for line in lines:
         variant = line.variant

@@ -1,0 +1,50 @@
+"""Queries of the shopper API calls the load benchmark measures (bench/load.py), pinned
+exactly: a change in either direction is seen and explained here."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commerce.tests.conftest import ADDRESS
+
+CART_READ_QUERIES = 6
+CART_ADD_QUERIES = 15
+CHECKOUT_QUERIES = 26
+
+
+def _count(call):
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    return response, len(queries)
+
+
+def test_cart_read_with_a_jwt(shopper_api, shop):
+    for name in ("mug", "lamp"):
+        shopper_api.post("/api/v1/cart/lines/", {"variant": shop.variants[name].pk}, format="json")
+    shopper_api.get("/api/v1/cart/")  # the shop settings row is made on first use
+
+    # user, cart, site and shop settings, lines joined to variants, products, vendors and stock
+    # (liveness and view restrictions included), the site of the product URLs.
+    response, queries = _count(lambda: shopper_api.get("/api/v1/cart/"))
+    assert response.status_code == 200
+    assert len(response.json()["lines"]) == 2
+    assert queries == CART_READ_QUERIES
+
+
+def test_cart_add_and_checkout(shopper_api, shop):
+    shopper_api.get("/api/v1/cart/")
+    response, add_queries = _count(
+        lambda: shopper_api.post(
+            "/api/v1/cart/lines/", {"variant": shop.variants["mug"].pk}, format="json"
+        )
+    )
+    assert response.status_code == 201
+    response, checkout_queries = _count(
+        lambda: shopper_api.post(
+            "/api/v1/checkout/",
+            {"shipping_address": ADDRESS},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="count-1",
+        )
+    )
+    assert response.status_code == 201
+    assert (add_queries, checkout_queries) == (CART_ADD_QUERIES, CHECKOUT_QUERIES)

@@ -1,0 +1,59 @@
+"""Queries of the pages the load benchmark measures (bench/load.py), pinned exactly for a
+logged-in shopper (the requests the anonymous page cache never serves): a change in either
+direction is seen and explained here."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+API_LIST = "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*"
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.fixture
+def shopper_client(client):
+    client.force_login(UserFactory(email="ada@example.com"))
+    return client
+
+
+def test_product_page_of_a_shopper(page_cache, catalog, shopper_client):
+    first = _count(shopper_client, catalog.mug.url)
+    # session and user, site, the page by its cached route, view restrictions (2), shop
+    # settings, the cart count, the admin userbar's permissions (2): the shared part is cached.
+    again = _count(shopper_client, catalog.mug.url)
+    assert (first, again) == (PRODUCT_FIRST, PRODUCT_AGAIN)
+
+
+def test_category_page_of_a_shopper(page_cache, catalog, shopper_client):
+    first = _count(shopper_client, catalog.parent_category.url)
+    again = _count(shopper_client, catalog.parent_category.url)
+    filtered = _count(shopper_client, catalog.parent_category.url + "?in_stock=on&page=1")
+    assert (first, again, filtered) == (CATEGORY_FIRST, CATEGORY_AGAIN, CATEGORY_FILTERED)
+
+
+def test_search_page(page_cache, catalog, shopper_client):
+    assert _count(shopper_client, "/search/?q=mug") == SEARCH
+
+
+def test_api_product_list(page_cache, catalog, shopper_client):
+    anonymous = type(shopper_client)()
+    anonymous_first = _count(anonymous, API_LIST)
+    anonymous_cached = _count(anonymous, API_LIST)
+    personal = _count(shopper_client, API_LIST)
+    assert (anonymous_first, anonymous_cached, personal) == (API_FIRST, 0, API_PERSONAL)
+
+
+PRODUCT_FIRST, PRODUCT_AGAIN = 23, 9
+CATEGORY_FIRST, CATEGORY_AGAIN, CATEGORY_FILTERED = 23, 9, 16
+SEARCH = 22
+API_FIRST, API_PERSONAL = 13, 10
