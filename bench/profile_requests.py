@@ -7,7 +7,8 @@ Not a test. Run it against a seeded database (`manage.py seed_demo --products 10
 Without paths it profiles what bench/load.py measures: a product page, the busiest category
 page, a search, the API v2 product list and the DRF cart read, as the logged-in demo shopper
 (with a cart) unless `--as anonymous`. For each path: status, queries, median CPU ms over
-`--runs` requests, and with `--top N` the N functions with the most cumulative time.
+`--runs` requests, and with `--top N` the N functions with the most cumulative time
+(PROFILE_SORT=tottime in the environment sorts by time spent in the function itself).
 """
 
 import argparse
@@ -103,7 +104,7 @@ def main() -> None:
                 client.get(path)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
             print(out.getvalue())
 
 
