@@ -20,11 +20,12 @@ from wagtail.search import index
 from catalog.clusters import ArchivingParentalKey
 from catalog.options import VariantOptionsField
 from catalog.page_forms import ProductPageForm
+from nexus.sanitize import SanitizedStreamBlock
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class ContentBlock(blocks.StreamBlock):
+class ContentBlock(SanitizedStreamBlock):
     heading = blocks.CharBlock(form_classname="title", max_length=120)
     paragraph = blocks.RichTextBlock()
     image = ImageBlock()

@@ -7,6 +7,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
 from catalog import selectors as catalog_selectors
+from nexus.sanitize import SanitizedStreamBlock
 
 
 class HeroBlock(blocks.StructBlock):
@@ -45,7 +46,7 @@ class FeaturedCategoriesBlock(blocks.StructBlock):
         template = "home/blocks/featured_categories.html"
 
 
-class HomeBodyBlock(blocks.StreamBlock):
+class HomeBodyBlock(SanitizedStreamBlock):
     hero = HeroBlock()
     rich_text = blocks.RichTextBlock(icon="doc-full", template="home/blocks/rich_text.html")
     featured_products = FeaturedProductsBlock()

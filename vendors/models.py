@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from catalog.page_forms import MediaCheckedPageForm
+from nexus.sanitize import rich_text_clean
 
 
 class Vendor(models.Model):
@@ -144,7 +145,15 @@ class VendorApplication(models.Model):
         return f"{self.shop_name} ({self.get_status_display()})"
 
 
-class VendorIndexPage(Page):
+class SanitizedIntroMixin:
+    """Cleans the rich text `intro` on every save (see `nexus.sanitize`)."""
+
+    def save(self, *args, **kwargs):
+        self.intro = rich_text_clean(self.intro)
+        return super().save(*args, **kwargs)
+
+
+class VendorIndexPage(SanitizedIntroMixin, Page):
     """The parent of every storefront; the moderation workflow is attached here."""
 
     intro = RichTextField(blank=True)
@@ -162,7 +171,7 @@ class VendorIndexPage(Page):
         return context
 
 
-class VendorPage(Page):
+class VendorPage(SanitizedIntroMixin, Page):
     """A vendor's storefront. Its subtree is what the vendor's Wagtail group may edit."""
 
     # PROTECT: a storefront without its vendor would leave products nobody owns.

@@ -284,6 +284,15 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
+# Raster formats only: an SVG is a document that can carry script, served from our origin.
+# Wagtail checks that the file's content matches its extension (an HTML or SVG file renamed
+# .png is refused) and its size and pixel count before anything is stored.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Documents are served as downloads (Content-Disposition: attachment), never rendered inline,
+# except PDFs, which browsers show in their own sandboxed viewer.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 # Wagtail reads WAGTAILFRONTENDCACHE (no underscore); empty means no frontend cache to purge.
 WAGTAILFRONTENDCACHE = {}
 if env.str("FRONTEND_CACHE_PURGE_URL", default=""):
