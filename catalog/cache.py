@@ -74,8 +74,11 @@ def path_version(path: str) -> str:
     key = path_version_key(path)
     version = cache.get(key)
     if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
+        fresh = uuid.uuid4().hex
+        cache.add(key, fresh, None)
+        # With the cache down (Redis stopped) nothing reads back: a token of this request
+        # alone, so nothing is served from the cache and nothing stale ever is.
+        version = cache.get(key) or fresh
     return version
 
 

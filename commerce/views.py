@@ -16,7 +16,7 @@ from catalog.selectors import shop_currency
 from commerce import cart as cart_services
 from commerce.checkout import checkout_complete
 from commerce.context_processors import SESSION_CART_TOKEN, site_cart_find
-from commerce.exceptions import CartLineNotFound
+from commerce.exceptions import CartLineNotFound, WishlistItemNotFound
 from commerce.forms import (
     CartAddForm,
     CartLineQuantityForm,
@@ -99,16 +99,19 @@ def cart_detail(request):
 def cart_line_update(request, line_id: int):
     form = CartLineQuantityForm(request.POST)
     cart = _site_cart(request, create=False)
+    if cart is None:
+        raise Http404("No such line in your cart.")
     if not form.is_valid():
         _form_error(request, form)
-    elif cart is None:
-        messages.error(request, "No such line in your cart.")
     else:
         try:
             cart_services.cart_line_quantity_set(
                 cart=cart, line_id=line_id, quantity=form.cleaned_data["quantity"]
             )
             messages.success(request, "Quantity updated.")
+        except CartLineNotFound as error:
+            # Someone else's line (or one already gone) is not found, as on the API.
+            raise Http404(error.message)
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("commerce:cart")
@@ -122,8 +125,8 @@ def cart_line_remove(request, line_id: int):
             raise CartLineNotFound("No such line in your cart.")
         cart_services.cart_line_remove(cart=cart, line_id=line_id)
         messages.success(request, "Removed from your cart.")
-    except DomainError as error:
-        messages.error(request, error.message)
+    except CartLineNotFound as error:
+        raise Http404(error.message)
     return redirect("commerce:cart")
 
 
@@ -240,8 +243,8 @@ def wishlist_remove(request, item_id: int):
     try:
         wishlist_item_remove(user=request.user, item_id=item_id)
         messages.success(request, "Removed from your wishlist.")
-    except DomainError as error:
-        messages.error(request, error.message)
+    except WishlistItemNotFound as error:
+        raise Http404(error.message)
     return redirect("commerce:wishlist")
 
 
@@ -249,6 +252,8 @@ def wishlist_remove(request, item_id: int):
 @require_POST
 def wishlist_move_to_cart(request, item_id: int):
     form = WishlistMoveForm(request.POST)
+    if not wishlist_for_user(user=request.user, item_id=item_id):
+        raise Http404("No such item in your wishlist.")
     if not form.is_valid():
         _form_error(request, form)
         return redirect("commerce:wishlist")

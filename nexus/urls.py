@@ -41,4 +41,4 @@ urlpatterns += [
 ]
 
 handler404 = "home.views.page_not_found"
-handler500 = "home.views.server_error"
+handler500 = "nexus.unavailable.server_error"

@@ -92,9 +92,9 @@ def test_other_visitors_line_cannot_be_changed(client, shop, shopper):
     theirs = cart_services.cart_for_user(user=shopper)
     line = cart_services.cart_line_add(cart=theirs, variant_id=shop.variants["mug"].pk, quantity=1)
     _add(client, shop.variants["lamp"], 1)
-    response = client.post(f"/cart/lines/{line.pk}/", {"quantity": 3}, follow=True)
-    assert _messages(response) == ["No such line in your cart."]
-    client.post(f"/cart/lines/{line.pk}/remove/")
+    response = client.post(f"/cart/lines/{line.pk}/", {"quantity": 3})
+    assert response.status_code == 404
+    assert client.post(f"/cart/lines/{line.pk}/remove/").status_code == 404
     assert CartLine.objects.get(pk=line.pk).quantity == 1
 
 
@@ -224,8 +224,8 @@ def test_wishlist_pages(client, shop, shopper, other_shopper):
     assert CartLine.objects.get().variant == shop.variants["shirt_s"]
 
     client.force_login(other_shopper)
-    response = client.post(f"/wishlist/{mug_item.pk}/remove/", follow=True)
-    assert _messages(response) == ["No such item in your wishlist."]
+    assert client.post(f"/wishlist/{mug_item.pk}/remove/").status_code == 404
+    assert client.post(f"/wishlist/{mug_item.pk}/move-to-cart/").status_code == 404
     assert WishlistItem.objects.filter(pk=mug_item.pk).exists()
 
     client.force_login(shopper)

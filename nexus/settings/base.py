@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage in a view is a fast 503 (nexus/unavailable.py), never a 500.
+    "nexus.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous page cache: a hit is answered here, before sessions, CSRF and auth run.
     "nexus.cache.PageCacheMiddleware",
@@ -151,10 +153,15 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 2,
                 "SOCKET_TIMEOUT": 2,
+                # Redis down: every cache read misses and writes are dropped (logged), so pages
+                # are served uncached, sessions come from the database (cached_db) and
+                # throttles let requests through, instead of every request failing.
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
