@@ -1,0 +1,147 @@
+"""Schemathesis against /api/v1/schema/: every operation, anonymous, as a shopper and as a
+vendor, with a bounded number of generated requests each. No request may get a 5xx.
+
+Requests run in-process through the WSGI application, inside the test's transaction, against
+a shop with real objects (a product with stock, an address, a cart, orders, a wishlist item)
+so ids in the generated paths sometimes hit real rows; the ids of these objects are also fed
+to the generator as explicit path parameters.
+
+`FUZZ_EXAMPLES` bounds the generated examples per operation and role (default 2, plus as
+many aimed at the real objects). Each failure it finds gets its own regression test, next to
+the code it concerns.
+
+Only Schemathesis' server-error check runs for now; its conformance checks (documented status
+codes, response bodies) are to join once the schema documents every answer the API gives.
+"""
+
+import os
+import re
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.checks import not_a_server_error
+
+from accounts.services import address_create
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import make_product
+from commerce.cart import cart_for_user, cart_line_add
+from commerce.tests.factories import make_order
+from commerce.wishlist import wishlist_item_add
+from vendors.services import vendor_onboard
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+ROLES = ("anonymous", "shopper", "vendor")
+
+
+@pytest.fixture
+def shop(site_tree):
+    owner = UserFactory(email="fuzz-owner@example.com")
+    vendor = vendor_onboard(
+        name="Fuzz Goods", contact_email="fuzz@example.com", owner=owner, is_trusted=True
+    )
+    product = make_product(vendor=vendor, title="Fuzz Mug", price="10.00", stock=50)
+    variant = product.variants.get()
+    shopper = UserFactory(email="fuzz-shopper@example.com")
+    address = address_create(
+        user=shopper,
+        full_name="Fuzz",
+        line1="1 Fuzz Road",
+        city="Lyon",
+        postal_code="69001",
+        country="FR",
+    )
+    line = cart_line_add(cart=cart_for_user(user=shopper), variant_id=variant.pk, quantity=1)
+    item, _ = wishlist_item_add(user=shopper, product_id=product.pk)
+    order = make_order(user=shopper, items=[(product, 1)], status="pending_payment")
+    make_order(user=shopper, items=[(product, 1)])
+    return type(
+        "FuzzShop",
+        (),
+        {
+            "tokens": {
+                "anonymous": None,
+                "shopper": str(RefreshToken.for_user(shopper).access_token),
+                "vendor": str(RefreshToken.for_user(owner).access_token),
+            },
+            "path_values": {
+                "address_id": address.pk,
+                "line_id": line.pk,
+                "item_id": item.pk,
+                "number": order.number,
+                "sku": variant.sku,
+            },
+        },
+    )
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """The WSGI handler closes database connections after each request, which would close the
+    test's transaction; Django's own test client disconnects that too."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _schema():
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+def _strategy(operation, path_values: dict):
+    """Generated cases, and as many again with the path pointing at the shop's real objects."""
+    names = re.findall(r"{(\w+)}", operation.path)
+    generated = operation.as_strategy()
+    if not names or not all(name in path_values for name in names):
+        return generated
+    real = operation.as_strategy(path_parameters={name: path_values[name] for name in names})
+    return st.one_of(generated, real)
+
+
+def _run_operation(operation, headers: dict, path_values: dict, failures: list) -> int:
+    calls = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_strategy(operation, path_values))
+    def run(case):
+        response = case.call(headers=headers)
+        calls.append(response.status_code)
+        try:
+            case.validate_response(response, checks=[not_a_server_error], headers=headers)
+        except Exception as error:  # every failure is collected, the run goes on
+            failures.append(f"{case.operation.label}: {error}\n{case.as_curl_command(headers)}")
+
+    run()
+    return len(calls)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_operation_answers_5xx(shop, role, _keep_test_connection):
+    schema = _schema()
+    token = shop.tokens[role]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+
+    total = sum(_run_operation(op, headers, shop.path_values, failures) for op in operations)
+
+    assert len(operations) >= 30
+    assert total >= len(operations)
+    assert not failures, "\n\n".join(failures[:10])
