@@ -12,17 +12,17 @@ from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from catalog.clusters import ArchivingParentalKey
+from catalog.money import MONEY
 from catalog.options import VariantOptionsField
 from catalog.page_forms import ProductPageForm
 from nexus.sanitize import SanitizedStreamBlock
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class ContentBlock(SanitizedStreamBlock):
@@ -372,3 +372,25 @@ def availability_for(quantity: int | None) -> str:
     if quantity <= settings.LOW_STOCK_THRESHOLD:
         return Availability.LOW_STOCK
     return Availability.IN_STOCK
+
+
+@register_setting(icon="cog")
+class ShopSettings(BaseSiteSetting):
+    """One shop per site: its name, currency and support address.
+
+    Kept in the catalog, the lowest app that reads it (prices show its currency), so every app
+    above may read it too. Templates read it as `settings.catalog.ShopSettings`.
+    """
+
+    shop_name = models.CharField(max_length=80, default="Nexus")
+    currency_code = models.CharField(
+        max_length=3,
+        default="EUR",
+        help_text="ISO 4217 code, e.g. EUR, USD, GBP, JPY. One currency per shop.",
+    )
+    support_email = models.EmailField(default="support@nexus.localhost")
+
+    panels = [FieldPanel("shop_name"), FieldPanel("currency_code"), FieldPanel("support_email")]
+
+    class Meta:
+        verbose_name = "shop settings"

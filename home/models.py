@@ -1,7 +1,5 @@
-from django.db import models
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
@@ -79,20 +77,3 @@ class HomePage(Page):
                 ids.extend(page.pk for page in block.value["categories"] if page is not None)
         return ids
 
-
-@register_setting(icon="cog")
-class ShopSettings(BaseSiteSetting):
-    """One shop per site: its name, currency and support address."""
-
-    shop_name = models.CharField(max_length=80, default="Nexus")
-    currency_code = models.CharField(
-        max_length=3,
-        default="EUR",
-        help_text="ISO 4217 code, e.g. EUR, USD, GBP, JPY. One currency per shop.",
-    )
-    support_email = models.EmailField(default="support@nexus.localhost")
-
-    panels = [FieldPanel("shop_name"), FieldPanel("currency_code"), FieldPanel("support_email")]
-
-    class Meta:
-        verbose_name = "shop settings"

@@ -64,6 +64,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(error, UNAVAILABLE):
         logger.warning("Database unavailable (%s): 503 for %s", error, request.path)
         return unavailable_response(request)
-    from home.views import server_error as site_server_error
+    from nexus.views import server_error as site_server_error
 
     return site_server_error(request)

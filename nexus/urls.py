@@ -40,5 +40,5 @@ urlpatterns += [
     path("", include(wagtail_urls)),
 ]
 
-handler404 = "home.views.page_not_found"
+handler404 = "nexus.views.page_not_found"
 handler500 = "nexus.unavailable.server_error"

@@ -3,7 +3,6 @@ the APIs. Every function runs a fixed number of queries (the tests pin the count
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import (
     DecimalField,
@@ -26,6 +25,7 @@ from catalog.models import (
     ProductGalleryImage,
     ProductPage,
     ProductVariant,
+    ShopSettings,
     Stock,
     availability_for,
 )
@@ -46,17 +46,12 @@ ORDERINGS = {
 SEARCH_MAX_RESULTS = 1000
 
 
-def shop_settings(*, site: Site | None = None):
-    """The shop's settings (name, currency, support e-mail) for `site` or the default site.
-
-    Read by model name: the settings live in `home`, which depends on the catalog, not the
-    other way round.
-    """
-    model = apps.get_model("home", "ShopSettings")
+def shop_settings(*, site: Site | None = None) -> ShopSettings:
+    """The shop's settings (name, currency, support e-mail) for `site` or the default site."""
     site = site or Site.objects.filter(is_default_site=True).first()
     if site is None:
-        return model(shop_name="Nexus")
-    return model.for_site(site)
+        return ShopSettings(shop_name="Nexus")
+    return ShopSettings.for_site(site)
 
 
 def shop_currency(*, site: Site | None = None) -> str:

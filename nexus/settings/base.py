@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "commerce.payments",
     "commerce.outbox",
     "home",
+    # The site package: its management commands (seed_demo) join every app above.
+    "nexus",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

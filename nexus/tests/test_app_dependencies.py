@@ -16,9 +16,6 @@ tool sees.
 The site package (`nexus/`) wires every app together and may import them all; the apps may use
 its shared kernel only (`nexus.errors`, `nexus.openapi`, `nexus.sanitize`, `nexus.throttling`). Tests, which build
 data across apps, are not checked.
-
-`KNOWN_VIOLATIONS` lists the places that break the rule today. It only shrinks: a new violation
-fails, and so does an entry that no longer occurs (delete it).
 """
 
 import ast
@@ -55,28 +52,12 @@ RELATION_FIELDS = frozenset(
     }
 )
 
-# Today's violations, as (file, what it depends on). Remove an entry when its place is fixed.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("catalog/selectors/products.py", "get_model home.ShopSettings"),
-        ("home/management/commands/seed_demo.py", "import vendors.models"),
-        ("home/management/commands/seed_demo.py", "import vendors.services"),
-        ("home/services.py", "import vendors.models"),
-        ("home/views.py", "import nexus.api"),
-    }
-)
-
-
 @dataclass(frozen=True)
 class Violation:
     path: str
     line: int
     target: str
     why: str
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.path, self.target)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.target} ({self.why})"
@@ -209,15 +190,11 @@ def project_violations() -> list[Violation]:
     return violations
 
 
-def test_no_new_dependency_against_the_graph():
-    new = [v for v in project_violations() if v.key not in KNOWN_VIOLATIONS]
-    assert not new, "Dependencies against DESIGN.md's graph:\n" + "\n".join(map(str, new))
-
-
-def test_known_violations_only_shrink():
-    found = {v.key for v in project_violations()}
-    fixed = sorted(KNOWN_VIOLATIONS - found)
-    assert not fixed, f"Fixed, so remove from KNOWN_VIOLATIONS: {fixed}"
+def test_no_dependency_against_the_graph():
+    violations = project_violations()
+    assert not violations, "Dependencies against DESIGN.md's graph:\n" + "\n".join(
+        map(str, violations)
+    )
 
 
 def test_every_app_directory_is_in_the_graph():

@@ -1,14 +1,18 @@
+"""The site's error pages: 404 (handler404 in `nexus.urls`: JSON under /api/, HTML elsewhere)
+and the plain 500 page that `nexus.unavailable.server_error` falls back to."""
+
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from nexus.api import json_not_found
+
 
 def page_not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        from nexus.api import json_not_found
-
         return json_not_found(request, exception)
     return render(request, "404.html", status=404)
+
 
 
 def server_error(request):

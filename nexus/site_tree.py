@@ -1,4 +1,5 @@
-"""Writes of the home app: the shop's page tree."""
+"""The site's page tree: the home page as the default site's root, with the shop and vendors
+indexes under it (it joins three apps, so it belongs to the site package)."""
 
 from django.db import transaction
 from wagtail.models import Page, Site

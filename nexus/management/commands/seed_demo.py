@@ -34,7 +34,7 @@ from catalog.models import (
 )
 from catalog.services.bulk import ProductSpec, products_bulk_create
 from home.models import HomePage
-from home.services import site_tree_ensure
+from nexus.site_tree import site_tree_ensure
 from vendors.models import Vendor
 from vendors.services import vendor_onboard
 
