@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from catalog.money import MONEY
 
 # No 0/O, 1/I/L: order numbers are read out over the phone and typed from e-mails.
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

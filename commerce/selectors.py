@@ -15,16 +15,10 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import PageViewRestriction
 
 from catalog.models import Availability, ProductVariant, availability_for
+from catalog.money import money
 from catalog.selectors import live_products, shop_currency
 from commerce.exceptions import OrderNotFound
 from commerce.models import Cart, CartLine, Order, OrderLine, OrderStatusChange, WishlistItem
-
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT)
-
 
 # --- Purchasability -----------------------------------------------------------------------
 
@@ -191,7 +185,7 @@ class CartSummary:
         return not self.lines
 
 
-def cart_summary(*, cart: Cart | None, lock_lines: bool = False) -> CartSummary:
+def cart_summary(*, cart: Cart | None) -> CartSummary:
     """Price the cart from live rows: per line, per vendor (with flat-rate shipping), in total.
 
     Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and

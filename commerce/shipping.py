@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
+from catalog.money import has_at_most_cents, money
 from commerce.exceptions import InvalidShippingRate
 from nexus.errors import PermissionDenied
 from vendors.models import Vendor
@@ -23,11 +24,11 @@ def shipping_rate_parse(value) -> Decimal:
         raise InvalidShippingRate(
             "The shipping rate must be between 0 and 9999999999.99.", field="shipping_flat_rate"
         )
-    if rate != rate.quantize(Decimal("0.01")):
+    if not has_at_most_cents(rate):
         raise InvalidShippingRate(
             "The shipping rate has at most two decimal places.", field="shipping_flat_rate"
         )
-    return rate.quantize(Decimal("0.01"))
+    return money(rate)
 
 
 def vendor_shipping_rate_set(*, vendor_id: int, rate, actor) -> Vendor:

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from catalog.money import money
 from commerce.models import Order, OrderLine
 from commerce.orders import order_lines_ship
 from vendors import permissions as policy
@@ -113,7 +114,7 @@ def vendor_sales_totals(
             period=row["bucket"].date() if hasattr(row["bucket"], "date") else row["bucket"],
             orders=row["orders"],
             items=row["items"],
-            revenue=Decimal(row["revenue"]).quantize(Decimal("0.01")),
+            revenue=money(row["revenue"]),
         )
         for row in rows
     ]
@@ -144,7 +145,7 @@ def vendor_dashboard_today(*, user, now: datetime.datetime | None = None) -> Das
     return DashboardToday(
         orders=today["orders"],
         items=today["items"],
-        revenue=Decimal(today["revenue"]).quantize(Decimal("0.01")),
+        revenue=money(today["revenue"]),
         lines_to_ship=to_ship,
     )
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from catalog.money import money
 from catalog.selectors import live_products, products_annotated
 from commerce.models import WishlistItem
 from commerce.notifications import email_context
@@ -34,12 +35,9 @@ def wishlist_changes_notify() -> int:
     return recorded
 
 
-CENT = Decimal("0.01")
-
-
 def from_price(product) -> Decimal:
     """The annotated lowest variant price, as money (SQLite returns it unquantized)."""
-    return Decimal(product.min_variant_price).quantize(CENT)
+    return money(product.min_variant_price)
 
 
 def _product_check(product) -> int:

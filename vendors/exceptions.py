@@ -15,10 +15,6 @@ class VendorNotFound(NotFound):
     code = "vendor_not_found"
 
 
-class NotAVendorMember(PermissionDenied):
-    code = "not_a_vendor_member"
-
-
 class VendorSuspended(PermissionDenied):
     code = "vendor_suspended"
 
@@ -35,7 +31,3 @@ class ApplicationAlreadyDecided(Conflict):
 
 class ApplicationPending(Conflict):
     code = "application_pending"
-
-
-class CrossVendorMove(PermissionDenied):
-    code = "cross_vendor_move"

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from catalog import inventory
 from catalog.models import CategoryPage, ProductPage, ProductVariant
+from catalog.money import has_at_most_cents
 from catalog.options import options_parse
 
 REQUIRED_COLUMNS = ("title", "sku", "price")
@@ -111,7 +112,7 @@ def _parse_row(line: int, raw: dict, lookup, errors: list[RowError]) -> _Row:
         price = Decimal(value("price"))
         if not price.is_finite() or price < 0 or price > MAX_PRICE:
             raise InvalidOperation
-        if price != price.quantize(Decimal("0.01")):
+        if not has_at_most_cents(price):
             error("price", f'"{value("price")}" has more than 2 decimal places.')
             price = None
     except InvalidOperation:

@@ -8,10 +8,8 @@ from django.conf import settings
 from rest_framework import serializers
 
 from catalog.models import Availability
+from catalog.money import MONEY
 from commerce.models import Order
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 # --- Input -----------------------------------------------------------------------------------
 

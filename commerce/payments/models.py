@@ -10,7 +10,7 @@ the order lines (and quantities) it covers.
 from django.conf import settings
 from django.db import models
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from catalog.money import MONEY
 
 
 class Payment(models.Model):
