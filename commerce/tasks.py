@@ -50,13 +50,6 @@ def orders_expire() -> int:
     return expire()
 
 
-@shared_task(name="commerce.image_renditions_generate")
-def image_renditions_generate_task(image_id: int) -> int:
-    from commerce.images import image_renditions_generate
-
-    return image_renditions_generate(image_id=image_id)
-
-
 @shared_task(name="commerce.wishlist_notices")
 def wishlist_notices() -> int:
     """Periodic: back-in-stock and price-drop notices to shoppers who wishlisted a product."""

@@ -7,9 +7,3 @@ class OutboxConfig(AppConfig):
     name = "commerce.outbox"
     label = "outbox"
     verbose_name = "Outbox"
-
-    def ready(self):
-        # Image uploads are Wagtail's flow, not ours: a receiver queues their renditions.
-        from commerce import images
-
-        images.connect()

@@ -2,7 +2,7 @@ import pytest
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from commerce.images import image_renditions_generate, product_image_rendition_specs
+from catalog.images import image_renditions_generate, product_image_rendition_specs
 
 pytestmark = pytest.mark.django_db
 

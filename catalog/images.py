@@ -39,7 +39,7 @@ def image_renditions_generate(*, image_id: int) -> int:
 
 
 def _enqueue(image_id: int) -> None:
-    from commerce.tasks import image_renditions_generate_task
+    from catalog.tasks import image_renditions_generate_task
 
     try:
         image_renditions_generate_task.apply_async(args=[image_id], retry=False)
@@ -55,5 +55,5 @@ def _image_created(sender, instance, created, **kwargs):
 
 def connect() -> None:
     post_save.connect(
-        _image_created, sender=get_image_model(), dispatch_uid="commerce_image_renditions"
+        _image_created, sender=get_image_model(), dispatch_uid="catalog_image_renditions"
     )
