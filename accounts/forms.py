@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.countries import COUNTRY_CHOICES
+from accounts.models import Address
 
 
 class LoginForm(AuthenticationForm):
@@ -48,14 +49,14 @@ class ProfileForm(forms.Form):
 
 class AddressForm(forms.Form):
     full_name = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=Address.max_length_of("full_name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    line1 = forms.CharField(label="Address line 1", max_length=200)
-    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    city = forms.CharField(max_length=100)
-    postal_code = forms.CharField(max_length=20)
+    line1 = forms.CharField(label="Address line 1", max_length=Address.max_length_of("line1"))
+    line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
+    city = forms.CharField(max_length=Address.max_length_of("city"))
+    postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"))
     country = forms.ChoiceField(choices=[("", "Choose a country")] + COUNTRY_CHOICES)
-    phone = forms.CharField(max_length=32, required=False)
+    phone = forms.CharField(max_length=Address.max_length_of("phone"), required=False)
     is_default = forms.BooleanField(label="Use as my default address", required=False)
 
 

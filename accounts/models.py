@@ -112,3 +112,9 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}, {self.line1}, {self.postal_code} {self.city}, {self.country}"
+
+    @classmethod
+    def max_length_of(cls, field: str) -> int:
+        """The one length limit of an address field: every form and serializer that takes an
+        address (the address book, checkout on the site and the API) asks here."""
+        return cls._meta.get_field(field).max_length

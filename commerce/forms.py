@@ -5,6 +5,8 @@ import uuid
 from django import forms
 from django.conf import settings
 
+from accounts.models import Address
+
 NEW_ADDRESS = "new"
 
 
@@ -34,15 +36,15 @@ class CheckoutForm(forms.Form):
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
     address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
-    full_name = forms.CharField(max_length=200, required=False)
-    line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    city = forms.CharField(max_length=100, required=False)
-    postal_code = forms.CharField(max_length=20, required=False)
+    full_name = forms.CharField(max_length=Address.max_length_of("full_name"), required=False)
+    line1 = forms.CharField(label="Address line 1", max_length=Address.max_length_of("line1"), required=False)
+    line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
+    city = forms.CharField(max_length=Address.max_length_of("city"), required=False)
+    postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"), required=False)
     country = forms.CharField(
         max_length=2, required=False, help_text="Two-letter code, e.g. DE, FR, GB, US."
     )
-    phone = forms.CharField(max_length=40, required=False)
+    phone = forms.CharField(max_length=Address.max_length_of("phone"), required=False)
 
     ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
 

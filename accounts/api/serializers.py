@@ -119,15 +119,15 @@ class AddressOutputSerializer(serializers.ModelSerializer):
 class AddressInputSerializer(serializers.Serializer):
     """Shape only; the address service normalizes and validates values (e.g. the country)."""
 
-    full_name = serializers.CharField(max_length=150)
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
+    full_name = serializers.CharField(max_length=Address.max_length_of("full_name"))
+    line1 = serializers.CharField(max_length=Address.max_length_of("line1"))
+    line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True)
+    city = serializers.CharField(max_length=Address.max_length_of("city"))
+    postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
     country = serializers.CharField(
         max_length=2, help_text="ISO 3166-1 alpha-2 country code, e.g. `DE` (case-insensitive)."
     )
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True)
     is_default = serializers.BooleanField(
         required=False,
         help_text="Make this the default address. A user's first address is always the default.",

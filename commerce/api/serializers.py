@@ -7,6 +7,7 @@ output only: a price or total sent by a client is not a field of any input and i
 from django.conf import settings
 from rest_framework import serializers
 
+from accounts.models import Address
 from catalog.models import Availability
 from catalog.money import MONEY
 from commerce.models import Order
@@ -26,15 +27,15 @@ class CartLineUpdateInputSerializer(serializers.Serializer):
 
 
 class ShippingAddressSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200)
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postal_code = serializers.CharField(max_length=20)
+    full_name = serializers.CharField(max_length=Address.max_length_of("full_name"))
+    line1 = serializers.CharField(max_length=Address.max_length_of("line1"))
+    line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=Address.max_length_of("city"))
+    postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
     country = serializers.CharField(
         min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE."
     )
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True, default="")
 
 
 class CheckoutInputSerializer(serializers.Serializer):
