@@ -6,7 +6,6 @@ sold by a suspended vendor cannot be added. Prices are not kept here (see `cart_
 Every write locks the cart row first, so concurrent requests on one cart serialise.
 """
 
-import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -233,10 +232,3 @@ def cart_for_request_user(*, user, anonymous_token=None) -> Cart:
         if anonymous is not None:
             cart_merge(source=anonymous, target=cart)
     return cart
-
-
-def cart_token_parse(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
