@@ -136,10 +136,13 @@ class Load:
         self.statuses: dict[str, Counter] = {}
         self.placed: list[str] = []
         self.successes: list[tuple[float, str]] = []
+        self.errors: Counter = Counter()  # (phase, step, status) of every 5xx but 503
 
     def record(self, status, name=""):
         with self.lock:
             self.statuses.setdefault(self.phase, Counter())[status] += 1
+            if status >= 500 and status != 503:
+                self.errors[(self.phase, name, status)] += 1
             if 200 <= status < 400:
                 self.successes.append((time.monotonic(), name))
 
@@ -293,6 +296,8 @@ def main() -> int:
                   f"5xx (not 503) {errors}  503 {unavailable}  refused {refused}")
             if errors or (phase != "postgres" and (unavailable or refused)):
                 failed = True
+        for (phase, step, status), count in sorted(load.errors.items()):
+            print(f"  {phase}: {count} x {status} on the {step} step")
         print(f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
               f"cart write after it: {report['recovery_seconds_after_restart']}s later")
         print(f"checkouts placed (201) {check['placed']}, found in the database "
