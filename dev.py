@@ -59,6 +59,8 @@ def run_site() -> None:
     ensure_virtualenv("requirements.txt")
     ensure_database_driver()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nexus.settings.dev"}
+    # Links in e-mails and the admin point at the address this server really listens on.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
     _run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
     _run(
         PYTHON,

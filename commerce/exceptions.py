@@ -24,6 +24,10 @@ class CartNotFound(NotFound):
     code = "cart_not_found"
 
 
+class InvalidCartToken(DomainError):
+    code = "invalid_cart_token"
+
+
 class CartLineNotFound(NotFound):
     code = "cart_line_not_found"
 

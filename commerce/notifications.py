@@ -71,7 +71,8 @@ def email_context(**extra) -> dict:
     return {
         "shop_name": settings_row.shop_name or "Nexus",
         "support_email": getattr(settings_row, "support_email", ""),
-        "site_url": site.root_url if site else "",
+        # The shop's public address (SITE_URL), else the default Site's.
+        "site_url": settings.SITE_URL or (site.root_url if site else ""),
         "currency": settings_row.currency_code,
         **extra,
     }

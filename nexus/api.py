@@ -6,7 +6,8 @@ Every DRF error leaves as JSON of one stable shape:
 """
 
 from django.http import Http404, JsonResponse
-from django.urls import include, path
+from django.urls import Resolver404, include, path, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from catalog.api.absolute import ShopDocumentSerializer, ShopImageSerializer
 from catalog.api.pages import CatalogPagesAPIViewSet
 from nexus.errors import DomainError
 
@@ -65,18 +67,34 @@ def only_v1_endpoints(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
 
 
+@csrf_exempt  # answers every method the same way; a CSRF 403 page would hide the 404
 def json_not_found(request, exception=None, **kwargs):
-    """404 for unknown paths under /api/: JSON, never the site's HTML page."""
+    """404 for unknown paths under /api/, whatever the method: JSON in the API's error shape,
+    never the site's HTML page."""
+    message = f"No API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            if resolve(request.path + "/").func is not json_not_found:
+                message = f"No API endpoint at {request.path}; did you mean {request.path}/ ?"
+        except Resolver404:
+            pass
     return JsonResponse(
-        {"error": {"code": "not_found", "message": f"No API endpoint at {request.path}."}},
-        status=status.HTTP_404_NOT_FOUND,
+        {"error": {"code": "not_found", "message": message}}, status=status.HTTP_404_NOT_FOUND
     )
+
+
+class ShopImagesAPIViewSet(ImagesAPIViewSet):
+    base_serializer_class = ShopImageSerializer
+
+
+class ShopDocumentsAPIViewSet(DocumentsAPIViewSet):
+    base_serializer_class = ShopDocumentSerializer
 
 
 wagtail_api_router = WagtailAPIRouter("wagtailapi")
 wagtail_api_router.register_endpoint("pages", CatalogPagesAPIViewSet)
-wagtail_api_router.register_endpoint("images", ImagesAPIViewSet)
-wagtail_api_router.register_endpoint("documents", DocumentsAPIViewSet)
+wagtail_api_router.register_endpoint("images", ShopImagesAPIViewSet)
+wagtail_api_router.register_endpoint("documents", ShopDocumentsAPIViewSet)
 
 v1_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -9,15 +9,20 @@ The error body of the whole API (see `nexus.api.exception_handler`) is one schem
 
 `AutoSchema` (the project's DEFAULT_SCHEMA_CLASS) also adds the error responses every
 operation can give, unless the view documents that status itself: 400 and 415 for operations
-with a request body, 401 when authentication is required, 404 when the path has a parameter,
-and 429 when the view is throttled. So an endpoint only documents its *specific* errors
+with a request body (400 also for a malformed request header), 401 wherever a bearer token is
+checked (a bad one is refused even where logging in is optional), 403 when a permission class
+beyond "authenticated" guards the view, 404 when the path has a parameter, and 429 when the view
+is throttled. So an endpoint only documents its *specific* errors
 (e.g. 409 for a conflict). An error status documented with a description only
 (`OpenApiResponse(description=...)`) gets the `Error` body too.
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
+
+# Permission classes that never answer 403 on their own (everything else may).
+BASIC_PERMISSIONS = (permissions.AllowAny, permissions.IsAuthenticated)
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -73,11 +78,24 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _default_error_statuses(self) -> list[int]:
         statuses = []
+        header_parameters = [
+            parameter
+            for parameter in self.get_override_parameters()
+            if getattr(parameter, "location", None) == OpenApiParameter.HEADER
+        ]
+        if self.method in ("POST", "PUT", "PATCH") or header_parameters:
+            statuses.append(400)  # a bad body, or a malformed header (X-Cart-Token…)
         if self.method in ("POST", "PUT", "PATCH"):
-            statuses += [400, 415]
+            statuses.append(415)
         view_permissions = getattr(self.view, "permission_classes", ())
-        if any(permission is not permissions.AllowAny for permission in view_permissions):
+        # A bearer token that is forged, expired or revoked is refused with 401 on every
+        # operation that authenticates, even where logging in is optional.
+        if getattr(self.view, "authentication_classes", ()) or any(
+            permission is not permissions.AllowAny for permission in view_permissions
+        ):
             statuses.append(401)
+        if any(permission not in BASIC_PERMISSIONS for permission in view_permissions):
+            statuses.append(403)
         if "{" in self.path:
             statuses.append(404)
         if getattr(self.view, "throttle_classes", ()):

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 
+from accounts.api.fields import CountryCodeField
 from accounts.models import Address
 
 NAME_MAX_LENGTH = 150
@@ -124,9 +125,7 @@ class AddressInputSerializer(serializers.Serializer):
     line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True)
     city = serializers.CharField(max_length=Address.max_length_of("city"))
     postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
-    country = serializers.CharField(
-        max_length=2, help_text="ISO 3166-1 alpha-2 country code, e.g. `DE` (case-insensitive)."
-    )
+    country = CountryCodeField()
     phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True)
     is_default = serializers.BooleanField(
         required=False,

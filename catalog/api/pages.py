@@ -23,6 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from catalog import selectors
+from catalog.api.absolute import ShopPageSerializer
 from catalog.api.serializers import ProductFilterInput, product_field_serializers
 from catalog.models import CategoryPage, ProductGalleryImage, ProductPage, ProductVariant
 
@@ -96,6 +97,7 @@ class CatalogSearchFilter(SearchFilter):
 
 
 class CatalogPagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = ShopPageSerializer
     filter_backends = [
         backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
     ] + [ProductFilter, CatalogSearchFilter]

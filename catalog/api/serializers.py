@@ -6,8 +6,8 @@ queries. Each falls back to plain queries when given an instance that was not pr
 """
 
 from rest_framework import serializers
-from wagtail.api.v2.serializers import get_object_detail_url
 
+from catalog.api.absolute import absolute_url, detail_url, page_url
 from catalog.models import ProductVariant, Stock, availability_for
 from catalog.selectors import API_RENDITIONS
 
@@ -67,7 +67,7 @@ class VendorField(serializers.Field):
         return {
             "id": vendor.pk,
             "name": vendor.name,
-            "url": storefront.get_full_url(request) if storefront is not None else None,
+            "url": page_url(request, storefront) if storefront is not None else None,
             "is_active": vendor.is_active,
         }
 
@@ -84,10 +84,8 @@ class CategoriesField(serializers.Field):
             {
                 "id": category.pk,
                 "title": category.title,
-                "html_url": category.get_full_url(request),
-                "detail_url": get_object_detail_url(router, request, type(category), category.pk)
-                if router
-                else None,
+                "html_url": page_url(request, category),
+                "detail_url": detail_url(request, router, type(category), category.pk),
             }
             for category in categories
             if category.live
@@ -125,6 +123,7 @@ class GalleryField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, page):
+        request = self.context.get("request")
         items = sorted(page.gallery_images.all(), key=lambda item: (item.sort_order or 0, item.pk))
         output = []
         for item in items:
@@ -133,7 +132,7 @@ class GalleryField(serializers.Field):
             for name, spec in API_RENDITIONS.items():
                 rendition = renditions[spec]
                 entry[name] = {
-                    "url": rendition.full_url,
+                    "url": absolute_url(request, rendition.url),
                     "width": rendition.width,
                     "height": rendition.height,
                 }

@@ -35,7 +35,7 @@ def test_product_detail_exposes_price_currency_availability_vendor_categories_va
     assert data["vendor"] == {
         "id": shop.vendor.pk,
         "name": "Acme Outfitters",
-        "url": "http://localhost/vendors/acme-outfitters/",
+        "url": "http://testserver/vendors/acme-outfitters/",
         "is_active": True,
     }
     assert [(c["id"], c["title"]) for c in data["categories"]] == [(shop.jackets.pk, "Jackets")]
@@ -196,3 +196,51 @@ def test_listing_20_products_runs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(one)
+
+
+def _absolute_urls(data) -> list[str]:
+    """Every absolute URL in a product detail response."""
+    urls = [data["meta"]["html_url"], data["meta"]["detail_url"], data["vendor"]["url"]]
+    urls += [url for c in data["categories"] for url in (c["html_url"], c["detail_url"])]
+    urls += [p[size]["url"] for p in data["gallery"] for size in ("thumbnail", "large")]
+    urls.append(data["meta"]["parent"]["meta"]["detail_url"])
+    return urls
+
+
+def test_absolute_urls_follow_the_host_the_client_asked(client, shop, settings):
+    settings.ALLOWED_HOSTS = ["shop.example.org"]
+    image = make_image("Jacket front")
+    ProductGalleryImage.objects.create(page=shop.jacket, image=image, sort_order=0)
+
+    response = client.get(
+        f"/api/v2/pages/{shop.jacket.pk}/", HTTP_HOST="shop.example.org:8443", secure=True
+    )
+
+    assert response.status_code == 200
+    data = response.json()
+    urls = _absolute_urls(data)
+    assert len(urls) == 8
+    assert all(url.startswith("https://shop.example.org:8443/") for url in urls), urls
+    assert data["meta"]["html_url"] == (
+        f"https://shop.example.org:8443/vendors/acme-outfitters/{shop.jacket.slug}/"
+    )
+    assert data["meta"]["detail_url"] == (
+        f"https://shop.example.org:8443/api/v2/pages/{shop.jacket.pk}/"
+    )
+    image_response = client.get(f"/api/v2/images/{image.pk}/", HTTP_HOST="shop.example.org")
+    assert image_response.json()["meta"]["detail_url"] == (
+        f"http://shop.example.org/api/v2/images/{image.pk}/"
+    )
+
+
+def test_absolute_urls_use_site_url_when_it_is_set(client, shop, settings):
+    settings.SITE_URL = "https://shop.example.com"
+    settings.WAGTAILAPI_BASE_URL = "https://shop.example.com"
+    image = make_image("Jacket front")
+    ProductGalleryImage.objects.create(page=shop.jacket, image=image, sort_order=0)
+
+    data = client.get(f"/api/v2/pages/{shop.jacket.pk}/").json()
+
+    urls = _absolute_urls(data)
+    assert all(url.startswith("https://shop.example.com/") for url in urls), urls
+    assert not any("127.0.0.1" in url or "localhost" in url for url in urls)

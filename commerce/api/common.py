@@ -1,5 +1,7 @@
 """What the commerce API views share: finding the request's cart and documenting its headers."""
 
+import uuid
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
@@ -7,7 +9,7 @@ from rest_framework.response import Response
 from commerce.api.payloads import cart_payload
 from commerce.api.serializers import CartSerializer
 from commerce.cart import cart_create, cart_for_request_user
-from commerce.exceptions import CartNotFound
+from commerce.exceptions import CartNotFound, InvalidCartToken
 from commerce.models import Cart
 from commerce.selectors import cart_find, cart_summary
 
@@ -20,7 +22,8 @@ CART_TOKEN_PARAMETER = OpenApiParameter(
     required=False,
     description=(
         "The anonymous cart's token (returned as `token` when the cart is created). With a "
-        "JWT as well, that anonymous cart is merged into the user's cart."
+        "JWT as well, that anonymous cart is merged into the user's cart. A value that is not "
+        "a UUID is refused with 400 `invalid_cart_token`; an unknown token is a 404."
     ),
 )
 
@@ -41,9 +44,19 @@ def request_cart(request, *, create: bool) -> Cart | None:
 
     Authenticated: the user's cart (created on first use), with any anonymous cart named by
     X-Cart-Token merged into it. Anonymous: the cart named by X-Cart-Token (404 when unknown),
-    or a new cart when `create` is set and no token is sent, else None.
+    or a new cart when `create` is set and no token is sent, else None. A token that is not a
+    UUID is a 400 (`InvalidCartToken`), for anonymous and authenticated requests alike.
     """
     token = request.headers.get(CART_TOKEN_HEADER, "").strip()
+    if token:
+        try:
+            token = str(uuid.UUID(token))
+        except ValueError:
+            raise InvalidCartToken(
+                f"{CART_TOKEN_HEADER} must be the cart's token exactly as it was returned "
+                "(a UUID such as 3f2b8c1e-5d4a-4c6b-9e7f-1a2b3c4d5e6f); leave the header out "
+                "to start a new cart."
+            )
     if request.user.is_authenticated:
         return cart_for_request_user(user=request.user, anonymous_token=token or None)
     if token:

@@ -7,6 +7,7 @@ output only: a price or total sent by a client is not a field of any input and i
 from django.conf import settings
 from rest_framework import serializers
 
+from accounts.api.fields import CountryCodeField
 from accounts.models import Address
 from catalog.models import Availability
 from catalog.money import MONEY
@@ -23,7 +24,18 @@ class CartLineAddInputSerializer(serializers.Serializer):
 
 
 class CartLineUpdateInputSerializer(serializers.Serializer):
+    """The body of PATCH /cart/lines/<id>/: the new quantity, which is required. Never
+    partial, so the schema (which treats PATCH bodies as partial) marks it required too."""
+
     quantity = serializers.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY)
+
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value) -> None:
+        pass  # a PATCH without the quantity changes nothing: it is refused
 
 
 class ShippingAddressSerializer(serializers.Serializer):
@@ -32,9 +44,7 @@ class ShippingAddressSerializer(serializers.Serializer):
     line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=Address.max_length_of("city"))
     postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
-    country = serializers.CharField(
-        min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE."
-    )
+    country = CountryCodeField(min_length=2)
     phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True, default="")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -289,7 +290,14 @@ STORAGES = {
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Nexus"
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The shop's public address (scheme, host, port), for links that leave without a request:
+# e-mails, and the admin's notifications. Unset: API responses use each request's own host,
+# e-mails the default Wagtail Site's address. `python3 dev.py run` sets it to where it serves.
+SITE_URL = env.str("SITE_URL", default="").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
+WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
+WAGTAILAPI_BASE_URL = SITE_URL or None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"

@@ -23,7 +23,9 @@ REST_FRAMEWORK = {
         "user": "10000/min",
     },
 }
+SITE_URL = ""  # API links follow the request's host unless a test sets it
 WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILAPI_BASE_URL = None
 # The anonymous page cache is off unless a test turns it on (the cache tests do): other tests
 # change rows directly, without the commits that invalidate it.
 PAGE_CACHE_SECONDS = 0

@@ -229,3 +229,19 @@ def test_refund_notification_names_the_amount_once(
     assert mail.outbox[0].to == ["shopper@example.com"]
     assert mail.outbox[0].subject == f"Nexus: refund for order {order.number}"
     assert f"A refund of 25.00 EUR for order {order.number}" in mail.outbox[0].body
+
+
+def test_e_mail_links_use_the_site_url_setting(
+    two_vendor_order, eager_celery, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://shop.example.com:8443"
+    _pay(two_vendor_order.order, django_capture_on_commit_callbacks)
+
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        links = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
+        links = [link for link in links if not link.startswith("mailto:")]
+        assert links, message.subject
+        assert all(link.startswith("https://shop.example.com:8443/") for link in links), links
+        assert "http://localhost" not in message.body + html

@@ -61,8 +61,8 @@ def test_get_without_token_is_an_empty_cart_and_creates_nothing(api, shop):
     assert not Cart.objects.exists()
 
 
-@pytest.mark.parametrize("token", [str(uuid.uuid4()), "garbage"])
-def test_unknown_token_is_404_and_creates_nothing(api, shop, token):
+def test_unknown_token_is_404_and_creates_nothing(api, shop):
+    token = str(uuid.uuid4())
     for response in (
         api.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token),
         _add(api, shop.variants["mug"], token=token),
@@ -71,6 +71,26 @@ def test_unknown_token_is_404_and_creates_nothing(api, shop, token):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "cart_not_found"
     assert not Cart.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["garbage", "null", "1234", str(uuid.uuid4())[:-1]])
+def test_a_malformed_token_is_a_400_for_anyone_and_changes_nothing(
+    api, shopper_api, shopper, shop, token
+):
+    mug = shop.variants["mug"]
+    assert _add(shopper_api, mug).status_code == 201
+    for client in (api, shopper_api):
+        for response in (
+            client.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token),
+            _add(client, mug, token=token),
+            client.delete("/api/v1/cart/", HTTP_X_CART_TOKEN=token),
+        ):
+            assert response.status_code == 400
+            error = response.json()["error"]
+            assert error["code"] == "invalid_cart_token"
+            assert error["message"].startswith("X-Cart-Token must be the cart's token")
+    assert Cart.objects.count() == 1
+    assert list(Cart.objects.get(user=shopper).lines.values_list("quantity", flat=True)) == [1]
 
 
 def test_users_cart_token_is_not_usable_anonymously(api, shop, shopper):
