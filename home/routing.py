@@ -11,6 +11,8 @@ and still live at that path (its `url_path` under the site's root). Anything els
 renamed, unpublished, deleted, a page that routes sub-paths itself) falls back to Wagtail's
 walk, whose answer replaces the entry. The entries are also dropped, through a version token,
 whenever a page is published, unpublished, moved or deleted (`connect`), so they do not linger.
+The request's site is remembered the same way, per host and port, and forgotten whenever a site
+is saved or deleted.
 """
 
 import uuid
@@ -40,8 +42,17 @@ def routes_forget() -> None:
     cache.set(ROUTES_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _route_key(site: Site, path: str) -> str:
-    return f"routes:{routes_version()}:{site.pk}:{path}"
+def _site_for_request(request, version: str) -> Site | None:
+    """The request's site, remembered per host and port (Wagtail's lookup is a query on every
+    request) and handed to Wagtail through its documented per-request cache."""
+    key = f"routes:{version}:site:{request.get_host()}:{request.get_port()}"
+    site = cache.get(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        if site is not None:
+            cache.set(key, site, ROUTE_SECONDS)
+    request._wagtail_site = site
+    return site
 
 
 def _expected_url_path(site: Site, path: str) -> str:
@@ -52,10 +63,11 @@ def _expected_url_path(site: Site, path: str) -> str:
 def page_route_cached(request, path: str):
     """The route result for `path` on the request's site: from the remembered page when it still
     answers there, else Wagtail's walk (remembered when it ends on a page of its own path)."""
-    site = Site.find_for_request(request)
+    version = routes_version()
+    site = _site_for_request(request, version)
     if site is None:
         return None
-    key = _route_key(site, path)
+    key = f"routes:{version}:{site.pk}:{path}"
     entry = cache.get(key)
     if entry is not None:
         page_id, label = entry

@@ -125,7 +125,7 @@ def test_a_repeated_personal_request_renders_only_the_personal_part(
 ):
     _html(shopper_client, catalog.mug.url)
     _html(shopper_client, catalog.category.url)
-    # Session and user, site, the page by its cached route, view restrictions, shop settings,
+    # User, the page by its cached route, view restrictions, shop settings,
     # the cart count, and the admin userbar's permission check.
     with django_assert_max_num_queries(PRODUCT_PAGE_QUERIES):
         _html(shopper_client, catalog.mug.url)
@@ -163,3 +163,18 @@ def test_a_stale_route_entry_is_never_served(page_cache, catalog, shopper_client
     Page.objects.filter(pk=catalog.mug.pk).update(live=False)
 
     assert shopper_client.get(url).status_code == 404
+
+
+def test_saving_or_deleting_a_site_forgets_remembered_sites_and_routes(page_cache, catalog):
+    from wagtail.models import Site
+
+    from home.routing import routes_version
+
+    before = routes_version()
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Renamed"
+    site.save()
+    after_save = routes_version()
+    Site.objects.create(hostname="other.example.com", root_page=site.root_page).delete()
+
+    assert len({before, after_save, routes_version()}) == 3
