@@ -34,6 +34,12 @@ def stock_vendor_scope(user) -> list[int] | None:
         return None if scope is None else sorted(scope)
     if user.is_superuser or user.has_perm("catalog.change_stock"):
         return None
+    return editable_storefront_vendor_ids(user)
+
+
+def editable_storefront_vendor_ids(user) -> list[int]:
+    """Ids of the vendors whose storefront pages `user` may edit (Wagtail page permissions):
+    the default scope, also the vendor policy's answer for users who are not members."""
     editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
     storefront_model = ProductPage.storefront_model()
     return sorted(

@@ -198,12 +198,9 @@ def stock_vendor_scope(user):
         return list(
             policy.vendors_for_user(user).filter(status="active").values_list("pk", flat=True)
         )
-    from wagtail.permission_policies.pages import PagePermissionPolicy
+    from catalog.permissions import editable_storefront_vendor_ids
 
-    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    return list(
-        VendorPage.objects.filter(pk__in=editable.values("pk")).values_list("vendor_id", flat=True)
-    )
+    return editable_storefront_vendor_ids(user)
 
 
 @hooks.register("catalog_user_can_import_products")
