@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 
 
@@ -39,6 +40,57 @@ def server_database() -> str:
 def postgres(server_database) -> str:
     """The earlier name of `server_database` (any database server, not only PostgreSQL)."""
     return server_database
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test database, made safe to keep between runs (--reuse-db, the default
+    in pyproject.toml; --create-db builds it afresh, as CI does).
+
+    Transactional tests flush every table after themselves and reload the rows that migrations
+    made (the Wagtail root page, groups...) only before the next such test; the last one leaves
+    the database empty. A kept database is therefore given those rows back at the end of the
+    session, and a run refuses to start on a kept database that lacks them.
+    """
+    from wagtail.models import Page
+
+    connection = connections["default"]
+    reused = request.config.getvalue("reuse_db") and not request.config.getvalue("create_db")
+    if not reused or connection.vendor == "sqlite":  # SQLite's test database lives in memory
+        yield
+        return
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            pytest.exit(
+                "The kept test database lacks the rows its migrations made (an earlier run "
+                "was killed?); run once with --create-db.",
+                returncode=4,
+            )
+        if getattr(connection, "_test_serialized_contents", None) is None:
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        # reset_sequences=False: new rows must not be given the ids of the rows put back.
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+        )
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `search` read the full-text index. InnoDB (MariaDB/MySQL) adds rows to it
+    only when their transaction commits, so there such a test runs with committed transactions
+    (as a transactional test) instead of inside the one transaction that is rolled back."""
+    if connections["default"].vendor != "mysql":
+        return
+    for item in items:
+        if item.get_closest_marker("search"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture

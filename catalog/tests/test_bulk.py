@@ -27,6 +27,7 @@ def spec(number: int, categories=()) -> ProductSpec:
     )
 
 
+@pytest.mark.search
 def test_bulk_products_are_live_routable_searchable_and_in_their_categories(
     client, vendor, categories
 ):

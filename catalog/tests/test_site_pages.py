@@ -128,6 +128,7 @@ def test_category_page_paginates_24_per_page(client, categories, vendor):
     assert 'href="?page=2"' in first.content.decode()
 
 
+@pytest.mark.search
 def test_search_page_finds_by_title_summary_sku_vendor_and_category(client, shop):
     assert product_titles(client.get("/search/?q=jacket")) == ["Rain Jacket"]
     assert product_titles(client.get("/search/?q=RJ-M")) == ["Rain Jacket"]
@@ -135,6 +136,7 @@ def test_search_page_finds_by_title_summary_sku_vendor_and_category(client, shop
     assert product_titles(client.get("/search/?q=kitchen")) == ["Enamel Mug"]
 
 
+@pytest.mark.search
 def test_search_never_shows_drafts_or_private_products(client, shop):
     assert product_titles(client.get("/search/?q=parka")) == []
     assert product_titles(client.get("/search/?q=anorak")) == []
@@ -164,6 +166,7 @@ def test_search_page_filters_by_category_including_subcategories_and_vendor(clie
     assert product_titles(client.get(f"/search/?vendor={shop.other.pk}")) == ["Enamel Mug"]
 
 
+@pytest.mark.search
 def test_search_page_shows_facet_counts_for_category_and_vendor(client, shop):
     make_product(vendor=shop.other, title="Jacket Hanger", categories=[shop.kitchen])
 
@@ -177,6 +180,7 @@ def test_search_page_shows_facet_counts_for_category_and_vendor(client, shop):
     assert vendors == {"Acme Outfitters": "1", "Bolt Kitchenware": "1"}
 
 
+@pytest.mark.search
 def test_search_orders_by_relevance_with_a_query(client, shop):
     make_product(vendor=shop.other, title="Mug Mug Mug", categories=[shop.kitchen])
 

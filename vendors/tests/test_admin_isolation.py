@@ -2,6 +2,7 @@
 refused and B's objects are unchanged. A's own work is allowed, so the refusals are not an
 accident of a broken view."""
 
+import pytest
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -45,6 +46,7 @@ def test_explorer_lists_own_products_and_never_another_vendors(world):
     assert "Beta Wares" not in index.content.decode()
 
 
+@pytest.mark.search
 def test_page_search_finds_only_own_products(world):
     response = world.client.get(reverse("wagtailadmin_pages:search"), {"q": "Bowl"})
     mine = world.client.get(reverse("wagtailadmin_pages:search"), {"q": "Mug"})
