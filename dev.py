@@ -55,13 +55,24 @@ def ensure_database_driver() -> None:
         ensure_virtualenv("requirements-mysql.txt")
 
 
+def banner(port: str) -> str:
+    """Where the shop answers. The logins are printed just above it by seed_demo, once."""
+    return (
+        f"\n  Nexus is running on http://127.0.0.1:{port}/\n"
+        f"  Wagtail admin:  http://127.0.0.1:{port}/admin/  (logins above)\n"
+        f"  API docs:       http://127.0.0.1:{port}/api/v1/docs/\n"
+        "  Another port:   PORT=8001 python3 dev.py run\n"
+    )
+
+
 def run_site() -> None:
     ensure_virtualenv("requirements.txt")
     ensure_database_driver()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nexus.settings.dev"}
     # Links in e-mails and the admin point at the address this server really listens on.
     env.setdefault("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
-    _run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
+    print("Preparing the database ...", flush=True)
+    _run(PYTHON, "manage.py", "migrate", "--no-input", "--verbosity", "0", env=env)
     _run(
         PYTHON,
         "manage.py",
@@ -73,13 +84,7 @@ def run_site() -> None:
         env=env,
     )
     port = os.environ.get("PORT", "8000")
-    print(
-        f"\n  Nexus is running on http://127.0.0.1:{port}/\n"
-        f"  Wagtail admin:  http://127.0.0.1:{port}/admin/\n"
-        f"  Admin login:    {ADMIN_EMAIL} / {ADMIN_PASSWORD}\n"
-        f"  API docs:       http://127.0.0.1:{port}/api/v1/docs/\n",
-        flush=True,
-    )
+    print(banner(port), flush=True)
     command = [str(PYTHON), "manage.py", "runserver", f"127.0.0.1:{port}"]
     os.execve(command[0], command, env)  # noqa: S606
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from catalog import inventory, selectors
 from catalog.exceptions import InsufficientStock, InvalidStockChange
@@ -21,11 +20,12 @@ from catalog.forms import ProductImportForm, StockAdjustForm, StockSetForm
 from catalog.models import Availability, ProductPage, ProductVariant, availability_for
 from catalog.permissions import stock_vendor_scope, user_can_change_stock, user_can_import_products
 from catalog.services.product_import import products_import
+from nexus.admin_screens import AdminScreenMixin
 
 STOCK_ROWS_PER_PAGE = 50
 
 
-class StockListView(WagtailAdminTemplateMixin, TemplateView):
+class StockListView(AdminScreenMixin, TemplateView):
     """Variants with quantity and availability, each with a set and an adjust form."""
 
     template_name = "catalog/admin/stock_list.html"
@@ -116,7 +116,7 @@ def stock_adjust_view(request, variant_id: int):
     return _back(request)
 
 
-class ProductImportIndexView(WagtailAdminTemplateMixin, TemplateView):
+class ProductImportIndexView(AdminScreenMixin, TemplateView):
     """The storefronts the user may import products into."""
 
     template_name = "catalog/admin/import_index.html"
@@ -134,7 +134,7 @@ class ProductImportIndexView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ProductImportView(WagtailAdminTemplateMixin, TemplateView):
+class ProductImportView(AdminScreenMixin, TemplateView):
     """Upload a CSV of products for one storefront; shows created products and row errors."""
 
     template_name = "catalog/admin/import_form.html"

@@ -1,6 +1,8 @@
 """Admin menu entries and URLs of the catalog (stock screen, CSV import)."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -52,3 +54,8 @@ def register_import_menu_item():
     return ImportMenuItem(
         "Import products", reverse("catalog_import:index"), icon_name="upload", order=320
     )
+
+
+@hooks.register("insert_global_admin_css")
+def admin_screens_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -6,15 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from commerce.shipping import vendor_shipping_rate_set
+from nexus.admin_screens import AdminScreenMixin
 from nexus.errors import DomainError
 from vendors.models import Vendor
 from vendors.permissions import is_editor
 
 
-class ShippingRatesView(WagtailAdminTemplateMixin, TemplateView):
+class ShippingRatesView(AdminScreenMixin, TemplateView):
     template_name = "commerce/admin/shipping_rates.html"
     page_title = "Shipping rates"
     header_icon = "site"

@@ -3,6 +3,7 @@
 The DRF checkout view, the site's checkout view and the tests all call `checkout_complete`.
 """
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -121,8 +122,12 @@ def checkout_complete(
     idempotency_key: str | None,
     address_id: int | None = None,
     address: Mapping | None = None,
+    save_address: bool = False,
 ) -> Order:
     """Place an order (pending payment) for everything in `cart`; returns the order.
+
+    With `save_address` and new `address` fields, the address is also saved to the shopper's
+    address book in the same transaction (their first becomes the default).
 
     Validates the shipping address (a saved `address_id` of the user, or `address` fields),
     re-prices every line from the published variant and product rows, refuses lines that are no
@@ -138,7 +143,8 @@ def checkout_complete(
     Raises `CartNotFound` (404) for a cart that is not the user's, `InvalidIdempotencyKey`,
     `InvalidShippingAddress`, `CartEmpty` (400),
     `AddressNotFound` (404), `ProductUnavailable` (409), `InsufficientStock` (409, naming the
-    product and how many are left). Nothing changes when it raises.
+    product and how many are left), and with `save_address` `AddressInvalid` (400). Nothing
+    changes when it raises.
     """
     if cart.user_id != user.pk:
         raise CartNotFound("This is not your cart.")
@@ -150,9 +156,14 @@ def checkout_complete(
     shipping = _address_for(user=user, address_id=address_id, address=address)
     try:
         with transaction.atomic():
-            return _place_order(
+            order, placed = _place_order(
                 user=user, cart=cart, idempotency_key=idempotency_key, shipping=shipping
             )
+            if save_address and address_id is None and placed:
+                from accounts.services import address_create
+
+                address_create(user=user, **dataclasses.asdict(shipping))
+            return order
     except IntegrityError:
         # A concurrent checkout with the same key committed first: answer with its order.
         if idempotency_key:
@@ -162,13 +173,16 @@ def checkout_complete(
         raise
 
 
-def _place_order(*, user, cart: Cart, idempotency_key, shipping: ShippingAddress) -> Order:
+def _place_order(
+    *, user, cart: Cart, idempotency_key, shipping: ShippingAddress
+) -> tuple[Order, bool]:
+    """The order and whether it was placed now (False: an earlier attempt with this key)."""
     Cart.objects.select_for_update().get(pk=cart.pk)
     if idempotency_key:
         # Re-read under the cart lock: a retry that waited for the first attempt sees its order.
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return existing, False
     summary = cart_summary(cart=cart)
     if summary.is_empty:
         raise CartEmpty("Your cart is empty.")
@@ -218,4 +232,4 @@ def _place_order(*, user, cart: Cart, idempotency_key, shipping: ShippingAddress
         order=order, from_status="", to_status=order.status, actor=user, note="Order placed."
     )
     cart.lines.all().delete()
-    return order
+    return order, True

@@ -45,6 +45,9 @@ class CheckoutForm(forms.Form):
         max_length=2, required=False, help_text="Two-letter code, e.g. DE, FR, GB, US."
     )
     phone = forms.CharField(max_length=Address.max_length_of("phone"), required=False)
+    save_address = forms.BooleanField(
+        label="Save this address for my next order", required=False, initial=True
+    )
 
     ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
 
@@ -61,5 +64,8 @@ class CheckoutForm(forms.Form):
         """Keyword arguments for `checkout_complete` (address_id or address)."""
         choice = self.cleaned_data["address"]
         if choice == NEW_ADDRESS:
-            return {"address": {name: self.cleaned_data[name] for name in self.ADDRESS_FIELDS}}
+            return {
+                "address": {name: self.cleaned_data[name] for name in self.ADDRESS_FIELDS},
+                "save_address": self.cleaned_data["save_address"],
+            }
         return {"address_id": int(choice)}

@@ -7,10 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.routing import serve as serve_page
 from nexus.health import healthz
+from nexus.views import favicon
 from vendors.cms import scoped_admin as scoped_admin_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers and bots ask for /favicon.ico whatever the page links; answer with the icon.
+    path("favicon.ico", favicon, name="favicon"),
     path("django-admin/", admin.site.urls),
     # Admin screens that would show other vendors' titles by id, narrowed for vendor members
     # (vendors/cms/scoped_admin.py); they must come before Wagtail's own admin URLs.

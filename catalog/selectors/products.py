@@ -25,6 +25,7 @@ from catalog.models import (
     ProductGalleryImage,
     ProductPage,
     ProductVariant,
+    ShopIndexPage,
     ShopSettings,
     Stock,
     availability_for,
@@ -44,6 +45,11 @@ ORDERINGS = {
     "relevance": "Relevance",
 }
 SEARCH_MAX_RESULTS = 1000
+
+
+def shop_index_page() -> ShopIndexPage | None:
+    """The live shop index (where categories live), the target of "Continue shopping"."""
+    return ShopIndexPage.objects.live().first()
 
 
 def shop_settings(*, site: Site | None = None) -> ShopSettings:

@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from commerce.exceptions import OrderNotFound
 from commerce.payments import selectors, services
+from nexus.admin_screens import AdminScreenMixin
 from nexus.errors import DomainError
 from vendors.permissions import is_editor
 
@@ -27,7 +27,7 @@ class EditorOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class RefundableOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class RefundableOrdersView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     template_name = "payments/admin/refundable_orders.html"
     page_title = "Refunds"
     header_icon = "undo"
@@ -43,7 +43,7 @@ class RefundableOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         return context
 
 
-class OrderRefundView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class OrderRefundView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     """GET: the order's lines with what is left to refund. POST: refund everything left
     (`full`), or the quantities entered per line (`quantity-<line id>`), optionally for a
     different `amount`."""
@@ -110,7 +110,7 @@ class OrderRefundView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         return HttpResponseRedirect(back)
 
 
-class ReviewOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReviewOrdersView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     """Orders flagged for review (a payment arrived for a cancelled, expired or paid order)."""
 
     template_name = "payments/admin/review_orders.html"
@@ -124,7 +124,7 @@ class ReviewOrdersView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView)
         return context
 
 
-class OrderReviewView(EditorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+class OrderReviewView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     """GET: why the order is flagged, its payments and history. POST: `action` (refund,
     reinstate or dismiss) with a `note` saying why."""
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from catalog.selectors import shop_index_page
 from commerce.exceptions import OrderNotFound
 from commerce.payments import selectors, services
 from commerce.payments.base import PaymentMethodInput
@@ -110,5 +111,6 @@ def order_payment_status(request, number: str):
             "order": order,
             "summary": summary,
             "refresh_seconds": None if summary.is_settled else STATUS_REFRESH_SECONDS,
+            "shop_index": shop_index_page(),
         },
     )

@@ -231,3 +231,60 @@ def test_wishlist_pages(client, shop, shopper, other_shopper):
     client.force_login(shopper)
     client.post(f"/wishlist/{mug_item.pk}/remove/")
     assert not WishlistItem.objects.exists()
+
+
+def test_checkout_saves_the_new_address_when_asked_and_preselects_it_next_time(
+    client, shop, shopper
+):
+    client.force_login(shopper)
+    _add(client, shop.variants["mug"], 1)
+    html = client.get("/checkout/").content.decode()
+    assert re.search(r'<input type="checkbox" name="save_address"[^>]* checked', html)
+    key = _checkout_key(client)
+    form = {"idempotency_key": key, "address": "new", **ADDRESS, "save_address": "on"}
+
+    assert client.post("/checkout/", form).status_code == 302
+    assert client.post("/checkout/", form).status_code == 302  # a double submission
+
+    saved = Address.objects.get(user=shopper)
+    assert (saved.full_name, saved.line1, saved.city, saved.country, saved.is_default) == (
+        "Ada Lovelace",
+        "12 Analytical Row",
+        "London",
+        "GB",
+        True,
+    )
+    _add(client, shop.variants["lamp"], 1)
+    html = client.get("/checkout/").content.decode()
+    assert re.search(rf'<input type="radio" name="address" value="{saved.pk}"[^>]* checked', html)
+    assert not re.search(r'<input type="radio" name="address" value="new"[^>]* checked', html)
+
+
+def test_checkout_without_saving_keeps_the_address_book_unchanged(client, shop, shopper):
+    client.force_login(shopper)
+    _add(client, shop.variants["mug"], 1)
+    key = _checkout_key(client)
+
+    response = client.post("/checkout/", {"idempotency_key": key, "address": "new", **ADDRESS})
+
+    assert response.status_code == 302
+    assert Order.objects.get().shipping_name == "Ada Lovelace"
+    assert not Address.objects.filter(user=shopper).exists()
+
+
+def test_account_page_and_menus_lead_to_the_orders(client, shop, shopper):
+    client.force_login(shopper)
+    _add(client, shop.variants["mug"], 1)
+    key = _checkout_key(client)
+    client.post("/checkout/", {"idempotency_key": key, "address": "new", **ADDRESS})
+    order = Order.objects.get()
+
+    html = client.get("/account/").content.decode()
+
+    assert '<a href="/orders/">Orders</a>' in html.split("<main", 1)[0]  # the header menu
+    nav = re.search(r'<nav class="account-nav".*?</nav>', html, re.S).group(0)
+    assert '<a href="/orders/">Orders</a>' in nav
+    recent = re.search(r'<section class="recent-orders".*?</section>', html, re.S).group(0)
+    assert f'<a href="/orders/{order.number}/">Order {order.number}</a>' in recent
+    assert "Pending payment" in recent
+    assert '<a href="/orders/">Your order history</a>' in recent

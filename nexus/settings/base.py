@@ -185,6 +185,9 @@ PAGE_CACHE_PAGE_TYPES = [
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker, tasks run in-process so the embedded default needs no service.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Eager mode still opens a producer for every task; the in-memory transport keeps kombu from
+# warning "No hostname was supplied" at each e-mail when no broker is configured.
+CELERY_BROKER_WRITE_URL = "memory://localhost/" if CELERY_TASK_ALWAYS_EAGER else None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -298,6 +301,10 @@ if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
 WAGTAILADMIN_BASE_URL = SITE_URL or "http://127.0.0.1:8000"
 WAGTAILAPI_BASE_URL = SITE_URL or None
+# A shop's admin must not call out to the internet on every page: no Gravatar avatars, no
+# check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
@@ -371,9 +378,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own; propagating to
+        # the root's as well printed every line twice ("Watching for file changes" and all).
+        "django": {
+            "handlers": ["console"],
+            "level": env.str("LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
         # Wagtail's background tasks (search index, references) log every run at INFO.
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process: a line per task ("Task … succeeded in …") would drown the server's
+    # own output. A worker (broker configured) keeps logging them.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

@@ -245,3 +245,16 @@ def test_e_mail_links_use_the_site_url_setting(
         assert links, message.subject
         assert all(link.startswith("https://shop.example.com:8443/") for link in links), links
         assert "http://localhost" not in message.body + html
+
+
+def test_order_confirmation_links_to_the_orders_page(
+    two_vendor_order, eager_celery, django_capture_on_commit_callbacks
+):
+    import re
+
+    _pay(two_vendor_order.order, django_capture_on_commit_callbacks)
+
+    shopper = next(message for message in mail.outbox if message.to == ["shopper@example.com"])
+    assert re.search(r"^Your orders: \S*/orders/$", shopper.body, re.M)
+    assert re.search(r'<a href="\S*/orders/"[^>]*>See your orders</a>', shopper.alternatives[0][0])
+    assert "/account/" not in shopper.body

@@ -144,7 +144,7 @@ def _handle_succeeded(stored: PaymentEvent, order: Order, payment: Payment) -> s
         order_transition(
             order=order,
             to_status=Status.PAID,
-            note=f"Payment {payment.reference} ({payment.provider}) succeeded.",
+            note="Payment received.",
         )
         notifications.notify_order_paid(order=order)
         outcome = "Order paid."

@@ -13,7 +13,6 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -34,7 +33,7 @@ from catalog.models import (
 )
 from catalog.services.bulk import ProductSpec, products_bulk_create
 from home.models import HomePage
-from nexus.site_tree import site_tree_ensure
+from nexus.site_tree import editors_group_ensure, site_tree_ensure
 from vendors.models import Vendor
 from vendors.services import vendor_onboard
 
@@ -274,7 +273,7 @@ class Command(BaseCommand):
             admin_email, admin_password, is_staff=True, is_superuser=True, first_name="Admin"
         )
         editor = self._user(*EDITOR, first_name="Edith", last_name="Editor")
-        editor.groups.add(self._editors_group())
+        editor.groups.add(editors_group_ensure())
         self._user(*SHOPPER, first_name="Sam", last_name="Shopper")
 
         categories = self._categories()
@@ -313,13 +312,6 @@ class Command(BaseCommand):
         if created:
             self._count("accounts")
         return user
-
-    def _editors_group(self) -> Group:
-        group, _ = Group.objects.get_or_create(name="Editors")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        )
-        return group
 
     @transaction.atomic
     def _categories(self) -> dict[str, CategoryPage]:
