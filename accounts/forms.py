@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from accounts.countries import COUNTRY_CHOICES
+from accounts.countries import country_choices_with_prompt
 from accounts.models import Address
 
 
@@ -55,7 +55,7 @@ class AddressForm(forms.Form):
     line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
     city = forms.CharField(max_length=Address.max_length_of("city"))
     postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"))
-    country = forms.ChoiceField(choices=[("", "Choose a country")] + COUNTRY_CHOICES)
+    country = forms.ChoiceField(choices=country_choices_with_prompt)
     phone = forms.CharField(max_length=Address.max_length_of("phone"), required=False)
     is_default = forms.BooleanField(label="Use as my default address", required=False)
 

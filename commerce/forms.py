@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.conf import settings
 
+from accounts.countries import country_choices_with_prompt
 from accounts.models import Address
 
 NEW_ADDRESS = "new"
@@ -41,9 +42,8 @@ class CheckoutForm(forms.Form):
     line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
     city = forms.CharField(max_length=Address.max_length_of("city"), required=False)
     postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"), required=False)
-    country = forms.CharField(
-        max_length=2, required=False, help_text="Two-letter code, e.g. DE, FR, GB, US."
-    )
+    # Required only for a new address; the service reports a missing one beside the field.
+    country = forms.ChoiceField(choices=country_choices_with_prompt, required=False)
     phone = forms.CharField(max_length=Address.max_length_of("phone"), required=False)
     save_address = forms.BooleanField(
         label="Save this address for my next order", required=False, initial=True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.routing import serve as serve_page
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers and bots ask for /favicon.ico whatever the page links; answer with the icon.
     path("favicon.ico", favicon, name="favicon"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("django-admin/", admin.site.urls),
     # Admin screens that would show other vendors' titles by id, narrowed for vendor members
     # (vendors/cms/scoped_admin.py); they must come before Wagtail's own admin URLs.

@@ -28,7 +28,7 @@ def test_add_to_cart_without_javascript_and_header_count(client, shop):
     assert _messages(response) == ["Added to your cart."]
     html = response.content.decode()
     assert "Mug" in html
-    assert 'data-total="total">28.50 EUR' in html
+    assert 'data-total="total">€28.50' in html
     assert response.context["cart_count"] == 2
     assert '<span class="cart-count" data-cart-count>2</span>' in html
 
@@ -162,7 +162,9 @@ def test_checkout_errors_rerender_the_form(client, shop, shopper):
         "/checkout/", {"idempotency_key": key, "address": "new", **ADDRESS, "country": "QQ"}
     )
     assert response.status_code == 200
-    assert "ISO 3166-1" in response.content.decode()
+    assert "Select a valid choice. QQ is not one of the available choices." in (
+        response.content.decode()
+    )
 
     inventory.stock_set(variant_id=shop.variants["lamp"].pk, quantity=1)
     response = client.post("/checkout/", {"idempotency_key": key, "address": "new", **ADDRESS})
@@ -211,7 +213,7 @@ def test_wishlist_pages(client, shop, shopper, other_shopper):
     assert _messages(response) == ["Saved to your wishlist."]
     response = client.post("/wishlist/add/", {"product": shop.mug.pk}, follow=True)
     html = client.get("/wishlist/").content.decode()
-    assert "Shirt" in html and "Mug" in html and "from 20.00" in html
+    assert "Shirt" in html and "Mug" in html and "from €20.00" in html
 
     mug_item = WishlistItem.objects.get(product=shop.mug)
     shirt_item = WishlistItem.objects.get(product=shop.shirt)
@@ -288,3 +290,24 @@ def test_account_page_and_menus_lead_to_the_orders(client, shop, shopper):
     assert f'<a href="/orders/{order.number}/">Order {order.number}</a>' in recent
     assert "Pending payment" in recent
     assert '<a href="/orders/">Your order history</a>' in recent
+
+
+def test_checkout_country_is_a_select_of_exactly_the_codes_the_api_accepts(client, shop, shopper):
+    from accounts.countries import COUNTRIES
+    from commerce.checkout import shipping_address_validate
+    from commerce.exceptions import InvalidShippingAddress
+
+    client.force_login(shopper)
+    _add(client, shop.variants["mug"], 1)
+    html = client.get("/checkout/").content.decode()
+
+    select = re.search(r'<select name="country" id="id_country">(.*?)</select>', html, re.S)
+    options = re.findall(r'<option value="([A-Z]*)"[^>]*>([^<]*)</option>', select.group(1))
+    assert options[0] == ("", "Choose a country")
+    assert ("GB", "United Kingdom") in options and ("DE", "Germany") in options
+    codes = [code for code, _ in options[1:]]
+    assert len(codes) == 249 and set(codes) == set(COUNTRIES)
+    for code in codes:
+        assert shipping_address_validate({**ADDRESS, "country": code}).country == code
+    with pytest.raises(InvalidShippingAddress):
+        shipping_address_validate({**ADDRESS, "country": "QQ"})

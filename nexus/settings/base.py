@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "axes",
+    # ISO 3166 countries of address forms, with translated names (accounts/countries.py).
+    "django_countries",
     # APIs
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Django
     "django.contrib.admin",
+    "django.contrib.sitemaps",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -106,6 +110,8 @@ TEMPLATES = [
                 # Shared pages render a CSRF placeholder (nexus/cache.py); after `csrf`.
                 "catalog.cache.csrf_placeholder",
             ],
+            # `{% load money %}` formats amounts for the shop's locale (nexus/money.py).
+            "libraries": {"money": "nexus.templatetags.money"},
         },
     },
 ]
@@ -275,6 +281,8 @@ AXES_VERBOSE = False
 
 # --- I18N, static, media --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# The locale money is shown in ("€29.00" in en_US, "29,00 €" in de_DE); a CLDR locale name.
+SHOP_LOCALE = env.str("SHOP_LOCALE", default="en_US")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

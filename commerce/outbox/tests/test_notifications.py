@@ -42,7 +42,7 @@ def test_order_paid_sends_one_confirmation_and_one_notice_per_vendor(
     shopper = by_recipients[("shopper@example.com",)]
     assert shopper.subject == f"Nexus: order {order.number} confirmed"
     assert "2 x Blue Mug" in shopper.body and "1 x Desk Lamp" in shopper.body
-    assert "Total paid: 73.00 EUR" in shopper.body
+    assert "Total paid: €73.00" in shopper.body
     html = shopper.alternatives[0][0]
     assert "Thank you for your order" in html and order.number in html
     # Vendor A: its contact address and its owner (not its staff member); only its lines.
@@ -50,7 +50,7 @@ def test_order_paid_sends_one_confirmation_and_one_notice_per_vendor(
     assert alpha.subject == f"New order {order.number} for Alpha Goods"
     assert "Blue Mug" in alpha.body and "Plate" in alpha.body
     assert "Desk Lamp" not in alpha.body and "Desk Lamp" not in alpha.alternatives[0][0]
-    assert "Your items: 33.00 EUR" in alpha.body
+    assert "Your items: €33.00" in alpha.body
     beta = by_recipients[("beta-wares@vendors.example.com",)]
     assert "Desk Lamp" in beta.body and "Blue Mug" not in beta.body
     assert SentEmail.objects.count() == 3
@@ -228,7 +228,7 @@ def test_refund_notification_names_the_amount_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["shopper@example.com"]
     assert mail.outbox[0].subject == f"Nexus: refund for order {order.number}"
-    assert f"A refund of 25.00 EUR for order {order.number}" in mail.outbox[0].body
+    assert f"A refund of €25.00 for order {order.number}" in mail.outbox[0].body
 
 
 def test_e_mail_links_use_the_site_url_setting(

@@ -54,7 +54,7 @@ def test_back_in_stock_is_told_once_to_each_watcher(
 
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.com", "bob@example.com"]
     assert {m.subject for m in mail.outbox} == {"Back in stock: Desk Lamp"}
-    assert "in stock again, from 40.00 EUR" in mail.outbox[0].body
+    assert "in stock again, from €40.00" in mail.outbox[0].body
     assert watched.lamp.url in mail.outbox[0].body
 
 
@@ -74,7 +74,7 @@ def test_a_price_drop_is_told_to_watchers_and_a_rise_is_not(
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ada@example.com"], "Price drop: Mug now from 7.50")
     ]
-    assert "(was 12.00 EUR)" in mail.outbox[0].body
+    assert "(was €12.00)" in mail.outbox[0].body
 
 
 def test_a_shopper_who_removed_the_item_meanwhile_gets_nothing(

@@ -52,7 +52,7 @@ def test_paying_with_the_success_card_shows_the_confirmed_status(
     page = client.get(status_url(order))
     html = page.content.decode()
     assert 'data-order-status="paid"' in html
-    assert "Thank you! Your payment of 34.00 EUR is confirmed." in html
+    assert "Thank you! Your payment of €34.00 is confirmed." in html
     assert 'http-equiv="refresh"' not in html
     order.refresh_from_db()
     assert order.status == Order.Status.PAID

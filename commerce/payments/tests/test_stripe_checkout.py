@@ -138,7 +138,7 @@ def test_the_stripe_checkout_page_pays_in_the_browser(
     page.wait_for_url(f"**{reverse('payments:status', args=[order.number])}", timeout=15_000)
     # The status page refreshes itself until the webhook has landed.
     page.wait_for_selector("[data-order-status=paid]", timeout=30_000)
-    assert "Thank you! Your payment of 34.00 EUR is confirmed." in page.content()
+    assert "Thank you! Your payment of €34.00 is confirmed." in page.content()
     stripe_live.wait_idle()
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
