@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from graphql_api.schema import schema as graphql_schema
+from graphql_api.views import NexusGraphQLView
 from home.routing import serve as serve_page
 from nexus.health import healthz
 from nexus.views import favicon
@@ -23,6 +25,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("nexus.api")),
+    path("graphql/", NexusGraphQLView.as_view(schema=graphql_schema), name="graphql"),
     path("account/", include("accounts.urls")),
     path("vendors/apply/", include("vendors.urls")),
     path("", include("catalog.urls")),

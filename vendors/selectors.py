@@ -35,6 +35,23 @@ def vendor_variant_get(*, user, sku: str):
     return vendor_variants(user=user).filter(sku=sku).first()
 
 
+def vendor_variant_for_change(*, user, sku: str):
+    """The variant with `sku` whose stock `user` may change.
+
+    Raises `VendorNotFound` when the user may not see it (another vendor's is not found) and
+    `VendorSuspended` when its vendor is suspended (members lose stock rights; editors keep them).
+    """
+    from vendors.exceptions import VendorNotFound, VendorSuspended
+
+    variant = vendor_variant_get(user=user, sku=sku)
+    if variant is None:
+        raise VendorNotFound(f"No variant with SKU {sku} for your vendor.")
+    vendor = variant.page.vendor
+    if vendor is None or not policy.user_can_edit_vendor_content(user, vendor):
+        raise VendorSuspended("This vendor is suspended: its stock cannot be changed.")
+    return variant
+
+
 def vendor_low_stock(*, user, threshold: int | None = None) -> QuerySet:
     """Variants at or under the low-stock threshold (sold out included), lowest first."""
     threshold = settings.LOW_STOCK_THRESHOLD if threshold is None else threshold
@@ -63,4 +80,19 @@ def vendor_products_summary(*, user, vendor: Vendor | None = None) -> QuerySet:
             ),
         )
         .order_by("title", "pk")
+    )
+
+
+def vendors_with_storefront() -> list[Vendor]:
+    """Vendors whose storefront page is live and public, by name, storefront selected.
+
+    Suspended vendors are listed too (their storefront stays up; `is_active` says they are not
+    selling). Two queries."""
+    from vendors.models import VendorPage
+
+    storefronts = VendorPage.objects.live().public().values("pk")
+    return list(
+        Vendor.objects.filter(storefront__in=storefronts)
+        .select_related("storefront")
+        .order_by("name")
     )

@@ -121,6 +121,31 @@ def _paginate(ids: list[int], *, page_number, per_page: int):
     return paginator, page
 
 
+def _listing_ids(*, filters: ProductFilters, base) -> tuple[list[int], list[int] | None]:
+    ordering = filters.ordering or ("relevance" if filters.query else "newest")
+    search_ids = (
+        product_search_ids(query=filters.query, ranked=ordering == "relevance")
+        if filters.query
+        else None
+    )
+    qs = products_filter(filters=filters, queryset=base, search_ids=search_ids)
+    ids = list(qs.values_list("pk", flat=True))
+    if ordering == "relevance" and search_ids is not None:
+        rank = {pk: position for position, pk in enumerate(search_ids)}
+        ids.sort(key=rank.__getitem__)
+    return ids, search_ids
+
+
+def product_listing_ids(*, filters: ProductFilters) -> list[int]:
+    """Ids of every live, public product matching `filters`, in listing order (relevance by
+    default with a search query, else newest first). Two queries (three with a search).
+
+    The listing page and the GraphQL products connection both page through this list, so they
+    agree on what matches and in which order."""
+    ids, _ = _listing_ids(filters=filters, base=live_products())
+    return ids
+
+
 def product_listing(
     *,
     filters: ProductFilters,
@@ -137,18 +162,8 @@ def product_listing(
     """
     if category is not None:
         filters = replace(filters, category=category)
-    ordering = filters.ordering or ("relevance" if filters.query else "newest")
-    search_ids = (
-        product_search_ids(query=filters.query, ranked=ordering == "relevance")
-        if filters.query
-        else None
-    )
     base = live_products()  # evaluated once: .public() reads the view restrictions
-    qs = products_filter(filters=filters, queryset=base, search_ids=search_ids)
-    ids = list(qs.values_list("pk", flat=True))
-    if ordering == "relevance" and search_ids is not None:
-        rank = {pk: position for position, pk in enumerate(search_ids)}
-        ids.sort(key=rank.__getitem__)
+    ids, search_ids = _listing_ids(filters=filters, base=base)
     paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
     listing = ProductListing(
         # The ids are already filtered to live, public products.

@@ -129,6 +129,32 @@ def product_cards(*, page_ids: list[int] | None = None, queryset=None) -> list[P
     return products
 
 
+def products_for_api(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+    """`queryset` with everything the product APIs read (from price, total stock, vendor and
+    storefront, categories, variants with stock, gallery images with the API renditions), in
+    a fixed number of queries whatever the number of products."""
+    return (
+        products_annotated(queryset)
+        .select_related("vendor", "vendor__storefront", "locale")
+        .prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.select_related("stock").order_by(
+                    "sort_order", "pk"
+                ),
+            ),
+            Prefetch("categories", queryset=CategoryPage.objects.order_by("path")),
+            Prefetch(
+                "gallery_images", queryset=ProductGalleryImage.objects.order_by("sort_order", "pk")
+            ),
+            Prefetch(
+                "gallery_images__image",
+                queryset=get_image_model().objects.prefetch_renditions(*API_RENDITIONS.values()),
+            ),
+        )
+    )
+
+
 # --- Categories --------------------------------------------------------------------------
 
 
@@ -138,6 +164,31 @@ def live_categories() -> QuerySet[CategoryPage]:
 
 def category_children(*, parent) -> list[CategoryPage]:
     return list(live_categories().child_of(parent).order_by("path"))
+
+
+@dataclass
+class CategoryNode:
+    category: CategoryPage
+    children: list["CategoryNode"]
+
+
+def category_tree() -> list[CategoryNode]:
+    """Every live, public category as a tree (the shop index's children are the roots), each
+    level ordered as in the page tree. Three queries whatever the size of the tree; a category
+    under an unpublished or private one is left out with it."""
+    shop_paths = set(ShopIndexPage.objects.values_list("path", flat=True))
+    categories = list(live_categories().order_by("path"))
+    nodes: dict[str, CategoryNode] = {}
+    roots: list[CategoryNode] = []
+    for category in categories:
+        node = CategoryNode(category=category, children=[])
+        nodes[category.path] = node
+        parent = nodes.get(category.path[: -CategoryPage.steplen])
+        if parent is not None:
+            parent.children.append(node)
+        elif category.path[: -CategoryPage.steplen] in shop_paths:
+            roots.append(node)
+    return roots
 
 
 def category_and_descendants(*, category: CategoryPage) -> QuerySet[CategoryPage]:

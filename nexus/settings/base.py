@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # GraphQL at /graphql/; strawberry_django adds `manage.py export_schema`.
+    "strawberry_django",
+    "graphql_api",
     # Django
     "django.contrib.admin",
     "django.contrib.sitemaps",
@@ -379,6 +382,10 @@ SPECTACULAR_SETTINGS = {
     # One name for the order status wherever it appears (orders, status history, payments).
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "commerce.models.Order.Status"},
 }
+
+# --- GraphQL (/graphql/) --------------------------------------------------------------
+# Introspection (and GraphiQL, which needs it) is off unless turned on; dev turns it on.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=False)
 
 LOGGING = {
     "version": 1,
