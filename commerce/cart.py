@@ -7,11 +7,15 @@ Every write locks the cart row first, so concurrent requests on one cart seriali
 """
 
 
+import uuid
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from commerce.exceptions import (
     CartLineNotFound,
+    CartNotFound,
+    InvalidCartToken,
     InvalidQuantity,
     NotEnoughStock,
     ProductUnavailable,
@@ -232,3 +236,34 @@ def cart_for_request_user(*, user, anonymous_token=None) -> Cart:
         if anonymous is not None:
             cart_merge(source=anonymous, target=cart)
     return cart
+
+
+def cart_resolve(*, user, token: str | None, create: bool) -> Cart | None:
+    """The cart a request (DRF API or GraphQL) works on, given the cart token it sent.
+
+    Authenticated: the user's cart (created on first use), with the anonymous cart named by
+    `token` merged into it. Anonymous: the cart with `token` (`CartNotFound`, 404, when there is
+    none), or a new cart when `create` is set and no token is given, else None. A token that is
+    not a UUID is `InvalidCartToken` (400), for anonymous and authenticated requests alike.
+    """
+    token = (token or "").strip()
+    if token:
+        try:
+            token = str(uuid.UUID(token))
+        except ValueError:
+            raise InvalidCartToken(
+                "X-Cart-Token must be the cart's token exactly as it was returned "
+                "(a UUID such as 3f2b8c1e-5d4a-4c6b-9e7f-1a2b3c4d5e6f); leave the header out "
+                "to start a new cart."
+            )
+    if user is not None and user.is_authenticated:
+        return cart_for_request_user(user=user, anonymous_token=token or None)
+    if token:
+        cart = cart_find(token=token)
+        if cart is None:
+            raise CartNotFound(
+                "No cart with this token: it may have been checked out or merged into an "
+                "account. Add a line without the X-Cart-Token header to start a new cart."
+            )
+        return cart
+    return cart_create() if create else None

@@ -1,14 +1,12 @@
 """Reuse of the DRF API's input shapes and throttles, so both interfaces accept the same input
 and share the same rate limits. DRF's errors become domain errors (see `graphql_api.errors`)."""
 
-from types import SimpleNamespace
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework_simplejwt.exceptions import TokenError
 
-from rest_framework.exceptions import ValidationError
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenError
-
-from accounts.api.throttles import SettingsScopedRateThrottle
 from graphql_api.context import request_of
 from nexus.errors import DomainError
+from nexus.throttling import attempt_allowed, throttled_message
 
 
 class InputInvalid(DomainError):
@@ -64,11 +62,9 @@ def authentication_error(error: AuthenticationFailed | TokenError) -> DomainErro
 
 
 def throttle(info, scope: str) -> None:
-    """Count this request against the DRF throttle `scope` (e.g. "auth": log-in and register
-    share one budget on both APIs); `Throttled` (429) when it is spent."""
-    limiter = SettingsScopedRateThrottle()
-    view = SimpleNamespace(throttle_scope=scope)
-    if not limiter.allow_request(request_of(info), view):
-        wait = limiter.wait()
-        seconds = f" in {int(wait) + 1} seconds" if wait is not None else " later"
-        raise Throttled(f"Too many attempts: try again{seconds}.")
+    """Count this request against the throttle `scope` of the DRF API and the site ("auth",
+    "checkout", "payment"): one budget per client across the three; `Throttled` (429) when it
+    is spent."""
+    allowed, wait = attempt_allowed(request_of(info), scope)
+    if not allowed:
+        raise Throttled(throttled_message(wait))

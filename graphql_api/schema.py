@@ -16,8 +16,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from graphql_api.accounts import AccountsMutation, AccountsQuery
 from graphql_api.catalog import CatalogQuery
+from graphql_api.commerce import CommerceMutation, CommerceQuery
 from graphql_api.errors import DomainErrors
+from graphql_api.vendors import VendorMutation, VendorQuery
+from graphql_api.wishlist import WishlistMutation, WishlistQuery
 from nexus.errors import DomainError
 
 # Deep enough for product -> variants -> options or category trees six levels down.
@@ -42,7 +46,12 @@ class IntrospectionSetting(AddValidationRules):
 
 
 @strawberry.type
-class Query(CatalogQuery):
+class Query(CatalogQuery, CommerceQuery, AccountsQuery, WishlistQuery, VendorQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AccountsMutation, CommerceMutation, WishlistMutation, VendorMutation):
     pass
 
 
@@ -61,6 +70,7 @@ class NexusSchema(strawberry.Schema):
 
 schema = NexusSchema(
     query=Query,
+    mutation=Mutation,
     config=StrawberryConfig(auto_camel_case=True),
     # Factories: each request gets fresh extension instances.
     extensions=[

@@ -75,6 +75,26 @@ def is_active_vendor_member(user) -> bool:
     return cache["has_active_vendor"]
 
 
+def vendor_operations_allowed(user) -> bool:
+    """May `user` use the vendor operations of the APIs (order lines, shipping, stock)?
+
+    Editors (every vendor) and members of a vendor (their own) may; anyone else may not
+    (False). A member whose every vendor is suspended is refused with `VendorSuspended`:
+    suspension takes effect on the very next request, whatever token the member still holds.
+    """
+    from vendors.exceptions import VendorSuspended
+
+    if not (user and user.is_authenticated):
+        return False
+    if is_editor(user):
+        return True
+    if not is_vendor_member(user):
+        return False
+    if not is_active_vendor_member(user):
+        raise VendorSuspended("Your vendor is suspended: the vendor API is closed to it.")
+    return True
+
+
 def vendors_for_user(user) -> QuerySet[Vendor]:
     """The vendors `user` may manage: all for editors, their own for members, none otherwise."""
     ids = vendor_ids_for_user(user)

@@ -1,17 +1,14 @@
 """What the commerce API views share: finding the request's cart and documenting its headers."""
 
-import uuid
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from commerce.api.payloads import cart_payload
 from commerce.api.serializers import CartSerializer
-from commerce.cart import cart_create, cart_for_request_user
-from commerce.exceptions import CartNotFound, InvalidCartToken
+from commerce.cart import cart_resolve
 from commerce.models import Cart
-from commerce.selectors import cart_find, cart_summary
+from commerce.selectors import cart_summary
 
 CART_TOKEN_HEADER = "X-Cart-Token"
 
@@ -40,34 +37,9 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 
 
 def request_cart(request, *, create: bool) -> Cart | None:
-    """The cart this request works on.
-
-    Authenticated: the user's cart (created on first use), with any anonymous cart named by
-    X-Cart-Token merged into it. Anonymous: the cart named by X-Cart-Token (404 when unknown),
-    or a new cart when `create` is set and no token is sent, else None. A token that is not a
-    UUID is a 400 (`InvalidCartToken`), for anonymous and authenticated requests alike.
-    """
+    """The cart this request works on: `commerce.cart.cart_resolve` with the X-Cart-Token."""
     token = request.headers.get(CART_TOKEN_HEADER, "").strip()
-    if token:
-        try:
-            token = str(uuid.UUID(token))
-        except ValueError:
-            raise InvalidCartToken(
-                f"{CART_TOKEN_HEADER} must be the cart's token exactly as it was returned "
-                "(a UUID such as 3f2b8c1e-5d4a-4c6b-9e7f-1a2b3c4d5e6f); leave the header out "
-                "to start a new cart."
-            )
-    if request.user.is_authenticated:
-        return cart_for_request_user(user=request.user, anonymous_token=token or None)
-    if token:
-        cart = cart_find(token=token)
-        if cart is None:
-            raise CartNotFound(
-                "No cart with this token: it may have been checked out or merged into an "
-                "account. Add a line without the X-Cart-Token header to start a new cart."
-            )
-        return cart
-    return cart_create() if create else None
+    return cart_resolve(user=request.user, token=token, create=create)
 
 
 def cart_response(request, cart: Cart | None, *, status: int = 200) -> Response:

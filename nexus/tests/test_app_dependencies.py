@@ -15,7 +15,9 @@ tool sees.
 
 The site package (`nexus/`) wires every app together and may import them all; the apps may use
 its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.openapi`, `nexus.sanitize`,
-`nexus.throttling`). Tests, which build data across apps, are not checked.
+`nexus.throttling`). The GraphQL interface (`graphql_api/`) is a layer on top, like the site
+package: it may import every app and no app imports it. Tests, which build data across apps,
+are not checked.
 """
 
 import ast
@@ -37,6 +39,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "home": frozenset({"catalog"}),
 }
 SITE_PACKAGE = "nexus"
+# Interface layers over every app (they may import them all; no app may import them).
+INTERFACE_PACKAGES = frozenset({"graphql_api"})
 SHARED_KERNEL = (
     "nexus.admin_screens",
     "nexus.errors",
@@ -101,6 +105,8 @@ class _Checker(ast.NodeVisitor):
 
     def _may_import(self, module: str) -> bool:
         top = module.split(".")[0]
+        if top in INTERFACE_PACKAGES:
+            return False
         if top == self.app or top not in ALLOWED and top != SITE_PACKAGE:
             return True
         if top == SITE_PACKAGE:
@@ -205,7 +211,9 @@ def test_no_dependency_against_the_graph():
 
 def test_every_app_directory_is_in_the_graph():
     apps_on_disk = {
-        path.parent.name for path in ROOT.glob("*/apps.py") if path.parent.name != SITE_PACKAGE
+        path.parent.name
+        for path in ROOT.glob("*/apps.py")
+        if path.parent.name != SITE_PACKAGE and path.parent.name not in INTERFACE_PACKAGES
     }
     assert apps_on_disk == set(ALLOWED)
 
@@ -265,3 +273,11 @@ def by_name():
 def test_the_check_sees_imports_in_functions_and_lookups_by_name(app, expected):
     violations = module_violations(CATALOG_SOURCE, path=f"{app}/example.py", app=app)
     assert [(v.line, v.target) for v in violations] == expected
+
+
+def test_no_app_may_import_the_graphql_layer():
+    source = "from graphql_api.schema import schema\n"
+
+    violations = module_violations(source, path="commerce/example.py", app="commerce")
+
+    assert [(v.line, v.target) for v in violations] == [(1, "import graphql_api.schema")]

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from catalog import inventory
 from nexus.openapi import error_responses
-from vendors import permissions as policy
 from vendors import selectors
 from vendors.api.permissions import IsVendorMemberOrEditor
 from vendors.api.serializers import (
@@ -23,7 +22,7 @@ from vendors.api.serializers import (
     StockSerializer,
     StockSetInputSerializer,
 )
-from vendors.exceptions import VendorNotFound, VendorSuspended
+from vendors.exceptions import VendorNotFound
 
 TAGS = ["vendor"]
 FORBIDDEN = OpenApiResponse(
@@ -54,16 +53,6 @@ class StockListView(ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
-
-def _variant_for_change(request, sku: str):
-    variant = selectors.vendor_variant_get(user=request.user, sku=sku)
-    if variant is None:
-        raise VendorNotFound(f"No variant with SKU {sku} for your vendor.")
-    vendor = variant.page.vendor
-    if vendor is None or not policy.user_can_edit_vendor_content(request.user, vendor):
-        raise VendorSuspended("This vendor is suspended: its stock cannot be changed.")
-    return variant
 
 
 def _stock_response(request, sku: str):
@@ -102,7 +91,7 @@ class StockDetailView(VendorAPIView):
     def put(self, request, sku: str):
         data = StockSetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        variant = _variant_for_change(request, sku)
+        variant = selectors.vendor_variant_for_change(user=request.user, sku=sku)
         inventory.stock_set(variant_id=variant.pk, quantity=data.validated_data["quantity"])
         return _stock_response(request, sku)
 
@@ -131,7 +120,7 @@ class StockAdjustView(VendorAPIView):
     def post(self, request, sku: str):
         data = StockAdjustInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        variant = _variant_for_change(request, sku)
+        variant = selectors.vendor_variant_for_change(user=request.user, sku=sku)
         inventory.stock_adjust(variant_id=variant.pk, delta=data.validated_data["delta"])
         return _stock_response(request, sku)
 
