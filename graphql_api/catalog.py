@@ -17,7 +17,7 @@ from catalog import models as catalog_models
 from catalog import selectors
 from catalog.api.serializers import ProductFilterInput as ProductFilterShape
 from graphql_api.context import memo, request_of
-from graphql_api.pagination import PageInfo, cursor_for, window
+from graphql_api.pagination import PageInfo, connection, window
 from nexus.errors import DomainError
 from vendors import models as vendor_models
 from vendors import selectors as vendor_selectors
@@ -384,20 +384,11 @@ class CatalogQuery:
     ) -> ProductConnection:
         ids = selectors.product_listing_ids(filters=_filters(filter))
         page = window(first=first, after=after, total=len(ids))
-        products = products_page(ids[page.start : page.end])
-        edges = [
-            ProductEdge(cursor=cursor_for(page.start + index), node=product)
-            for index, product in enumerate(products)
-        ]
-        return ProductConnection(
-            total_count=page.total,
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection(
+            connection_type=ProductConnection,
+            edge_type=ProductEdge,
+            page=page,
+            nodes=products_page(ids[page.start : page.end]),
         )
 
     @strawberry.field(description="One live product by id or slug; null when there is none.")

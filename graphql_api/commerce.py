@@ -38,7 +38,7 @@ from graphql_api.catalog import Availability
 from graphql_api.context import authenticated_user, request_of, viewer
 from graphql_api.drf import throttle, validated
 from graphql_api.errors import UserError, mutation_errors
-from graphql_api.pagination import PageInfo, cursor_for, window
+from graphql_api.pagination import PageInfo, connection, window
 
 OrderStatus = strawberry.enum(
     enum.Enum("OrderStatus", {choice.name: choice.value for choice in OrderModel.Status}),
@@ -398,20 +398,11 @@ class CommerceQuery:
     ) -> OrderConnection:
         orders = selectors.orders_for_user(user=authenticated_user(info))
         page = window(first=first, after=after, total=orders.count())
-        nodes = list(_with_details(orders)[page.start : page.end])
-        edges = [
-            OrderEdge(cursor=cursor_for(page.start + index), node=order)
-            for index, order in enumerate(nodes)
-        ]
-        return OrderConnection(
-            total_count=page.total,
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection(
+            connection_type=OrderConnection,
+            edge_type=OrderEdge,
+            page=page,
+            nodes=list(_with_details(orders)[page.start : page.end]),
         )
 
     @strawberry.field(description="One of the viewer's orders (another's is order_not_found).")

@@ -71,3 +71,21 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+def connection(*, connection_type, edge_type, page: Window, nodes: list):
+    """A Relay connection of `nodes`, the items of `page`, with their cursors and page info."""
+    edges = [
+        edge_type(cursor=cursor_for(page.start + index), node=node)
+        for index, node in enumerate(nodes)
+    ]
+    return connection_type(
+        total_count=page.total,
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -17,7 +17,7 @@ from graphql_api.commerce import OrderStatus
 from graphql_api.context import authenticated_user
 from graphql_api.drf import validated
 from graphql_api.errors import UserError, mutation_errors
-from graphql_api.pagination import PageInfo, cursor_for, window
+from graphql_api.pagination import PageInfo, connection, window
 from nexus.errors import PermissionDenied
 from vendors import permissions as policy
 from vendors import selectors
@@ -144,20 +144,11 @@ class VendorQuery:
     ) -> VendorOrderLineConnection:
         lines = vendor_order_lines(user=vendor_operator(info), status=status)
         page = window(first=first, after=after, total=lines.count())
-        nodes = [order_line_of(line) for line in lines[page.start : page.end]]
-        edges = [
-            VendorOrderLineEdge(cursor=cursor_for(page.start + index), node=node)
-            for index, node in enumerate(nodes)
-        ]
-        return VendorOrderLineConnection(
-            total_count=page.total,
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection(
+            connection_type=VendorOrderLineConnection,
+            edge_type=VendorOrderLineEdge,
+            page=page,
+            nodes=[order_line_of(line) for line in lines[page.start : page.end]],
         )
 
     @strawberry.field(description="Stock of the viewer's vendors' variants, by product, SKU.")
