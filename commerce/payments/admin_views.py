@@ -27,6 +27,19 @@ class EditorOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class StaffOrderMixin(EditorOnlyMixin):
+    """A screen about one order, named by its number in the URL; 404 when there is none."""
+
+    def get_order(self):
+        try:
+            return selectors.order_get_for_staff(number=self.kwargs["number"])
+        except OrderNotFound:
+            raise Http404("No such order.")
+
+    def get_page_subtitle(self):
+        return self.kwargs["number"]
+
+
 class RefundableOrdersView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     template_name = "payments/admin/refundable_orders.html"
     page_title = "Refunds"
@@ -43,7 +56,7 @@ class RefundableOrdersView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
         return context
 
 
-class OrderRefundView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
+class OrderRefundView(StaffOrderMixin, AdminScreenMixin, TemplateView):
     """GET: the order's lines with what is left to refund. POST: refund everything left
     (`full`), or the quantities entered per line (`quantity-<line id>`), optionally for a
     different `amount`."""
@@ -51,15 +64,6 @@ class OrderRefundView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
     template_name = "payments/admin/order_refund.html"
     page_title = "Refund order"
     header_icon = "undo"
-
-    def get_order(self):
-        try:
-            return selectors.order_get_for_staff(number=self.kwargs["number"])
-        except OrderNotFound:
-            raise Http404("No such order.")
-
-    def get_page_subtitle(self):
-        return self.kwargs["number"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -124,22 +128,13 @@ class ReviewOrdersView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
         return context
 
 
-class OrderReviewView(EditorOnlyMixin, AdminScreenMixin, TemplateView):
+class OrderReviewView(StaffOrderMixin, AdminScreenMixin, TemplateView):
     """GET: why the order is flagged, its payments and history. POST: `action` (refund,
     reinstate or dismiss) with a `note` saying why."""
 
     template_name = "payments/admin/order_review.html"
     page_title = "Review order"
     header_icon = "warning"
-
-    def get_order(self):
-        try:
-            return selectors.order_get_for_staff(number=self.kwargs["number"])
-        except OrderNotFound:
-            raise Http404("No such order.")
-
-    def get_page_subtitle(self):
-        return self.kwargs["number"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
