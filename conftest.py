@@ -44,8 +44,8 @@ def postgres(server_database) -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
-    """pytest-django's test database, made safe to keep between runs (--reuse-db, the default
-    in pyproject.toml; --create-db builds it afresh, as CI does).
+    """pytest-django's test database, made safe to keep between runs when asked (--reuse-db;
+    --create-db builds it afresh, as every run without --reuse-db does).
 
     Transactional tests flush every table after themselves and reload the rows that migrations
     made (the Wagtail root page, groups...) only before the next such test; the last one leaves
