@@ -8,7 +8,7 @@ from commerce.tests.conftest import ADDRESS
 
 CART_READ_QUERIES = 6
 CART_ADD_QUERIES = 15
-CHECKOUT_QUERIES = 26
+CHECKOUT_QUERIES = 24
 
 
 def _count(call):
@@ -30,8 +30,19 @@ def test_cart_read_with_a_jwt(shopper_api, shop):
     assert queries == CART_READ_QUERIES
 
 
+def _cart_add_and_checkout(api, variant, key: str):
+    added = api.post("/api/v1/cart/lines/", {"variant": variant.pk}, format="json")
+    placed = api.post(
+        "/api/v1/checkout/", {"shipping_address": ADDRESS}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    return added, placed
+
+
 def test_cart_add_and_checkout(shopper_api, shop):
-    shopper_api.get("/api/v1/cart/")
+    # One checkout first, so that what a process remembers once (content types, settings, the
+    # site) is remembered whichever tests ran before: the counts are those of any later checkout.
+    warm_up = _cart_add_and_checkout(shopper_api, shop.variants["lamp"], "warm-up")
+    assert [response.status_code for response in warm_up] == [201, 201]
     response, add_queries = _count(
         lambda: shopper_api.post(
             "/api/v1/cart/lines/", {"variant": shop.variants["mug"].pk}, format="json"
