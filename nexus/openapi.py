@@ -73,6 +73,11 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {status: ERROR_RESPONSES[status] for status in statuses}
 
 
+def error_response(status: int, description: str) -> OpenApiResponse:
+    """The shared error body for `status`, described for one operation."""
+    return OpenApiResponse(response=ERROR_RESPONSES[status].response, description=description)
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema plus the error responses every operation can give."""
 

@@ -1,6 +1,6 @@
 """Cart API: anonymous (by cart token) or authenticated (the user's cart)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.views import APIView
 
@@ -12,12 +12,9 @@ from commerce.api.serializers import (
     CartSerializer,
 )
 from commerce.exceptions import CartLineNotFound
-from nexus.openapi import error_responses
+from nexus.openapi import error_response, error_responses
 
-CART_404 = OpenApiResponse(
-    response=error_responses(404)[404].response,
-    description="Unknown cart token, or a line that is not in this cart.",
-)
+CART_404 = error_response(404, "Unknown cart token, or a line that is not in this cart.")
 
 
 class CartView(APIView):
@@ -62,10 +59,7 @@ class CartLinesView(APIView):
         request=CartLineAddInputSerializer,
         responses={
             201: CartSerializer,
-            404: OpenApiResponse(
-                response=error_responses(404)[404].response,
-                description="Unknown cart token or variant.",
-            ),
+            404: error_response(404, "Unknown cart token or variant."),
             **error_responses(409),
         },
         tags=["cart"],

@@ -1,6 +1,6 @@
 """Checkout and order API (authenticated shoppers; another user's order is 404)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +18,7 @@ from commerce.exceptions import InvalidIdempotencyKey
 from commerce.models import Order
 from commerce.orders import order_cancel
 from commerce.selectors import order_get_for_user, orders_for_user
-from nexus.openapi import error_responses
+from nexus.openapi import error_response, error_responses
 from nexus.throttling import WriteScopedRateThrottle
 
 
@@ -40,18 +40,16 @@ class CheckoutView(APIView):
         request=CheckoutInputSerializer,
         responses={
             201: OrderSerializer,
-            400: OpenApiResponse(
-                response=error_responses(400)[400].response,
-                description="Invalid input, missing Idempotency-Key, invalid address or an "
-                "empty cart.",
+            400: error_response(
+                400, "Invalid input, missing Idempotency-Key, invalid address or an empty cart."
             ),
-            404: OpenApiResponse(
-                response=error_responses(404)[404].response,
-                description="Unknown saved address (or someone else's).",
+            404: error_response(
+                404,
+                "Unknown saved address (or someone else's).",
             ),
-            409: OpenApiResponse(
-                response=error_responses(409)[409].response,
-                description="A product is no longer available or not enough is in stock "
+            409: error_response(
+                409,
+                "A product is no longer available or not enough is in stock "
                 "(the message names it and how many are left).",
             ),
         },

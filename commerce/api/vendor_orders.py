@@ -5,7 +5,7 @@ so another vendor's line is simply not found: 404), shipping through its one shi
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from commerce.vendor_orders import (
     vendor_order_lines,
     vendor_order_lines_ship,
 )
-from nexus.openapi import error_responses
+from nexus.openapi import error_response
 from vendors.api.permissions import IsVendorMemberOrEditor
 from vendors.api.views import FORBIDDEN, TAGS, VendorAPIView
 from vendors.exceptions import VendorNotFound
@@ -133,22 +133,10 @@ class OrderLinesShipView(VendorAPIView):
         request=ShipInputSerializer,
         responses={
             200: OrderLineSerializer(many=True),
-            400: OpenApiResponse(
-                response=error_responses(400)[400].response,
-                description="Invalid input, or lines of more than one vendor.",
-            ),
-            403: OpenApiResponse(
-                response=error_responses(403)[403].response,
-                description="Not a member, or the vendor is suspended.",
-            ),
-            404: OpenApiResponse(
-                response=error_responses(404)[404].response,
-                description="A line does not exist or belongs to another vendor.",
-            ),
-            409: OpenApiResponse(
-                response=error_responses(409)[409].response,
-                description="A line was already shipped, or its order is not paid.",
-            ),
+            400: error_response(400, "Invalid input, or lines of more than one vendor."),
+            403: error_response(403, "Not a member, or the vendor is suspended."),
+            404: error_response(404, "A line does not exist or belongs to another vendor."),
+            409: error_response(409, "A line was already shipped, or its order is not paid."),
         },
         tags=TAGS,
     )
@@ -161,7 +149,5 @@ class OrderLinesShipView(VendorAPIView):
             carrier=data.validated_data["carrier"],
             tracking_number=data.validated_data.get("tracking_number", ""),
         )
-        fresh = vendor_order_lines(user=request.user).filter(
-            pk__in=[line.pk for line in shipped]
-        )
+        fresh = vendor_order_lines(user=request.user).filter(pk__in=[line.pk for line in shipped])
         return Response(OrderLineSerializer(fresh, many=True).data)

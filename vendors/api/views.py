@@ -7,13 +7,13 @@ policy, so another vendor's object is simply not found: 404), every write throug
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import inventory
-from nexus.openapi import error_responses
+from nexus.openapi import error_response
 from vendors import selectors
 from vendors.api.permissions import IsVendorMemberOrEditor
 from vendors.api.serializers import (
@@ -25,9 +25,9 @@ from vendors.api.serializers import (
 from vendors.exceptions import VendorNotFound
 
 TAGS = ["vendor"]
-FORBIDDEN = OpenApiResponse(
-    response=error_responses(403)[403].response,
-    description="Not a member of any vendor (and not an editor).",
+FORBIDDEN = error_response(
+    403,
+    "Not a member of any vendor (and not an editor).",
 )
 SKU_PARAMETER = OpenApiParameter(
     "sku", OpenApiTypes.STR, OpenApiParameter.PATH, description="The variant's SKU."
@@ -81,10 +81,7 @@ class StockDetailView(VendorAPIView):
         request=StockSetInputSerializer,
         responses={
             200: StockSerializer,
-            403: OpenApiResponse(
-                response=error_responses(403)[403].response,
-                description="Not a member, or the vendor is suspended.",
-            ),
+            403: error_response(403, "Not a member, or the vendor is suspended."),
         },
         tags=TAGS,
     )
@@ -106,13 +103,10 @@ class StockAdjustView(VendorAPIView):
         request=StockAdjustInputSerializer,
         responses={
             200: StockSerializer,
-            403: OpenApiResponse(
-                response=error_responses(403)[403].response,
-                description="Not a member, or the vendor is suspended.",
-            ),
-            409: OpenApiResponse(
-                response=error_responses(409)[409].response,
-                description="Removing more than is in stock (the message says how many are left).",
+            403: error_response(403, "Not a member, or the vendor is suspended."),
+            409: error_response(
+                409,
+                "Removing more than is in stock (the message says how many are left).",
             ),
         },
         tags=TAGS,
