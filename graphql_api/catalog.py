@@ -42,6 +42,10 @@ class InvalidFilter(DomainError):
     code = "invalid_filter"
 
 
+# Products fetched by this request whose body images are not loaded yet.
+BODY_IMAGES_PENDING = "products_without_body_images"
+
+
 def _currency(info: Info) -> str:
     return memo(info, "currency", selectors.shop_currency)
 
@@ -290,8 +294,15 @@ class Product:
             for item in self.gallery_images.all()
         ]
 
-    @strawberry.field(description="The description as typed blocks (image blocks cost a query).")
-    def body(self) -> list[ContentBlock]:
+    @strawberry.field(description="The description as typed blocks.")
+    def body(self, info: Info) -> list[ContentBlock]:
+        # The first body read of a request loads the images of every product it fetched.
+        pending = memo(info, BODY_IMAGES_PENDING, list)
+        if pending:
+            selectors.product_body_images_prefetch(
+                pending, renditions=selectors.API_RENDITIONS.values()
+            )
+            pending.clear()
         return content_blocks(self.body)
 
 
@@ -366,11 +377,17 @@ def _filters(filter: ProductFilter | None) -> selectors.ProductFilters:
     )
 
 
-def products_page(ids: list[int]) -> list[catalog_models.ProductPage]:
+def products_page(info: Info, ids: list[int]) -> list[catalog_models.ProductPage]:
     """These live products with everything the Product type reads, in the order of `ids`."""
     position = {pk: index for index, pk in enumerate(ids)}
     products = selectors.products_for_api(catalog_models.ProductPage.objects.filter(pk__in=ids))
-    return sorted(products, key=lambda product: position[product.pk])
+    return body_images_later(info, sorted(products, key=lambda product: position[product.pk]))
+
+
+def body_images_later(info: Info, products: list) -> list:
+    """`products`, whose body images the first `body` read of the request loads at once."""
+    memo(info, BODY_IMAGES_PENDING, list).extend(products)
+    return products
 
 
 @strawberry.type
@@ -378,6 +395,7 @@ class CatalogQuery:
     @strawberry.field(description="Live products, filtered, newest first by default.")
     def products(
         self,
+        info: Info,
         filter: ProductFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -388,11 +406,13 @@ class CatalogQuery:
             connection_type=ProductConnection,
             edge_type=ProductEdge,
             page=page,
-            nodes=products_page(ids[page.start : page.end]),
+            nodes=products_page(info, ids[page.start : page.end]),
         )
 
     @strawberry.field(description="One live product by id or slug; null when there is none.")
-    def product(self, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
+    def product(
+        self, info: Info, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Product | None:
         if (id is None) == (slug is None):
             raise InvalidFilter("Give either id or slug.", field="id")
         products = selectors.live_products()
@@ -402,7 +422,8 @@ class CatalogQuery:
             products = products.filter(pk=int(id))
         else:
             products = products.filter(slug=slug)
-        return selectors.products_for_api(products.order_by("pk")).first()
+        product = selectors.products_for_api(products.order_by("pk")).first()
+        return body_images_later(info, [product])[0] if product is not None else None
 
     @strawberry.field(description="The live category tree, from the shop's top categories.")
     def categories(self) -> list[CategoryTreeNode]:

@@ -277,3 +277,66 @@ def test_products_query_count_is_constant_in_page_size(gql, shop, django_assert_
     assert len(small.captured_queries) == len(large.captured_queries), [
         query["sql"] for query in large.captured_queries
     ]
+
+
+BODY_AND_GALLERY = """query($first: Int) { products(first: $first) { edges { node { title
+  gallery { caption image { title thumbnail { url width } large { url } } }
+  body { __typename ... on HeadingBlock { text }
+    ... on ImageBlock { altText image { title thumbnail { url width } large { url } } } } } } } }"""
+
+
+def _products_with_pictures(owner, count):
+    """`count` products, each with two image blocks in its body and two gallery images."""
+    for number in range(count):
+        product = make_product(vendor=owner, title=f"Pictured {number}", price="9.00")
+        front, back = make_image(f"Front {number}"), make_image(f"Back {number}")
+        product.body = [
+            ("heading", f"Look {number}"),
+            ("image", {"image": front, "alt_text": f"Front of {number}", "decorative": False}),
+            ("image", {"image": back, "alt_text": "", "decorative": True}),
+        ]
+        product.save_revision().publish()
+        for order, caption in enumerate(("Side", "Top")):
+            ProductGalleryImage.objects.create(
+                page=product,
+                image=make_image(f"{caption} {number}"),
+                caption=caption,
+                sort_order=order,
+            )
+
+
+def test_body_image_blocks_and_gallery_renditions_cost_no_query_per_image(
+    gql, shop, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    _products_with_pictures(shop.vendor, 8)
+    # Renditions are made on first use; make them, then read them from the database (the
+    # rendition cache is emptied, or it would hide a query per image).
+    gql(BODY_AND_GALLERY, {"first": 11})
+    cache.clear()
+    with django_assert_max_num_queries(16) as small:
+        small_page = data_of(gql(BODY_AND_GALLERY, {"first": 2}))["products"]
+    cache.clear()
+    with django_assert_max_num_queries(16) as large:
+        large_page = data_of(gql(BODY_AND_GALLERY, {"first": 11}))["products"]
+
+    assert len(small_page["edges"]) == 2
+    assert len(large_page["edges"]) == 11
+    assert len(small.captured_queries) == len(large.captured_queries), [
+        query["sql"] for query in large.captured_queries
+    ]
+    newest = large_page["edges"][0]["node"]
+    assert newest["title"] == "Pictured 7"
+    heading, front, back = newest["body"]
+    assert heading == {"__typename": "HeadingBlock", "text": "Look 7"}
+    assert (front["__typename"], front["altText"], front["image"]["title"]) == (
+        "ImageBlock",
+        "Front of 7",
+        "Front 7",
+    )
+    assert (back["altText"], back["image"]["title"]) == ("", "Back 7")
+    assert front["image"]["thumbnail"]["url"].endswith(".png")
+    assert front["image"]["thumbnail"]["width"] == 48  # 64x48 cropped square, never enlarged
+    assert [item["caption"] for item in newest["gallery"]] == ["Side", "Top"]
+    assert [item["image"]["title"] for item in newest["gallery"]] == ["Side 7", "Top 7"]
