@@ -118,3 +118,19 @@ class Address(models.Model):
         """The one length limit of an address field: every form and serializer that takes an
         address (the address book, checkout on the site and the API) asks here."""
         return cls._meta.get_field(field).max_length
+
+
+class EndedTokenSession(models.Model):
+    """A JWT login that was logged out. Its tokens carry the login's `sid` claim (copied into
+    every access token and kept through refresh rotation), so all of them — the access token in
+    use included — are refused from the moment of logout, not when they expire.
+
+    A row matters only while a token of that login could still be unexpired: rows older than
+    the refresh token lifetime are purged (`accounts.ended_token_sessions_purge`).
+    """
+
+    sid = models.CharField(max_length=64, unique=True)
+    ended_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.sid

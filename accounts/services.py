@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -21,7 +22,8 @@ from accounts.exceptions import (
     ProfileInvalid,
     TokenInvalid,
 )
-from accounts.models import Address, User
+from accounts.models import Address, EndedTokenSession, User
+from accounts.tokens import SESSION_CLAIM
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +70,32 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
 
 
 def refresh_token_revoke(*, refresh_token: str) -> None:
-    """Log a JWT client out: blacklist its refresh token so it can never be used again.
+    """Log a JWT client out: blacklist its refresh token and end its login, so neither it nor
+    any access token of that login is accepted any more (`accounts.tokens`).
 
     Raises TokenInvalid when the token is malformed, tampered with, expired or already
-    blacklisted. (Access tokens are short-lived and simply expire.)
+    blacklisted; changes nothing then.
     """
     try:
         token = RefreshToken(refresh_token)
         token.check_blacklist()
-        token.blacklist()
     except TokenError as error:
         raise TokenInvalid(f"{error.args[0]}.") from error
+    with transaction.atomic():
+        token.blacklist()
+        session = token.get(SESSION_CLAIM)
+        if session is not None:
+            EndedTokenSession.objects.get_or_create(sid=str(session))
+
+
+def ended_token_sessions_purge() -> int:
+    """Forget logouts older than the refresh token lifetime: no token of those logins can be
+    unexpired any more. Returns how many were deleted."""
+    from rest_framework_simplejwt.settings import api_settings
+
+    cutoff = timezone.now() - api_settings.REFRESH_TOKEN_LIFETIME
+    deleted, _ = EndedTokenSession.objects.filter(ended_at__lt=cutoff).delete()
+    return deleted
 
 
 PASSWORD_RESET_TEMPLATES = {

@@ -13,9 +13,9 @@ from django.http import Http404, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from strawberry.django.views import GraphQLView
 
+from accounts.tokens import SessionJWTAuthentication
 from graphql_api.drf import authentication_error
 
 
@@ -33,7 +33,7 @@ def _token_error(error: AuthenticationFailed) -> dict:
 class NexusGraphQLView(GraphQLView):
     def dispatch(self, request, *args, **kwargs):
         try:
-            authenticated = JWTAuthentication().authenticate(request)
+            authenticated = SessionJWTAuthentication().authenticate(request)
         except AuthenticationFailed as error:
             problem = authentication_error(error)
             return JsonResponse(

@@ -17,12 +17,19 @@ is throttled. So an endpoint only documents its *specific* errors
 (`OpenApiResponse(description=...)`) gets the `Error` body too.
 """
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
 
 # Permission classes that never answer 403 on their own (everything else may).
 BASIC_PERMISSIONS = (permissions.AllowAny, permissions.IsAuthenticated)
+
+
+class SessionJWTScheme(SimpleJWTScheme):
+    """The project's JWT authentication is simplejwt's bearer scheme (`jwtAuth`)."""
+
+    target_class = "accounts.tokens.SessionJWTAuthentication"
 
 
 class ErrorBodySerializer(serializers.Serializer):

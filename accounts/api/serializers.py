@@ -7,6 +7,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 
 from accounts.api.fields import CountryCodeField
 from accounts.models import Address
+from accounts.tokens import LoginRefreshToken, token_user
 
 NAME_MAX_LENGTH = 150
 
@@ -48,7 +49,10 @@ class ProfileUpdateInputSerializer(serializers.Serializer):
 
 
 class TokenObtainInputSerializer(TokenObtainPairSerializer):
-    """E-mail and password; the e-mail is matched case-insensitively."""
+    """E-mail and password; the e-mail is matched case-insensitively. Each login is a session
+    of its own (`sid`), which logout ends."""
+
+    token_class = LoginRefreshToken
 
 
 class TokenObtainRequestSerializer(serializers.Serializer):
@@ -74,13 +78,17 @@ class TokenPairOutputSerializer(serializers.Serializer):
 
 class TokenRefreshInputSerializer(TokenRefreshSerializer):
     def validate(self, attrs):
+        """A refresh token is refused for the same reasons as an access token (deleted or
+        inactive user, password changed, logged out), before anything is issued."""
         try:
-            return super().validate(attrs)
-        except get_user_model().DoesNotExist as error:
-            # The account was deleted after the token was issued.
-            raise AuthenticationFailed(
-                "No active account found for the given token.", code="no_active_account"
-            ) from error
+            token_user(token=self.token_class(attrs["refresh"]))
+        except AuthenticationFailed as error:
+            if error.detail.get("code") in ("user_not_found", "user_inactive"):
+                raise AuthenticationFailed(
+                    "No active account found for the given token.", code="no_active_account"
+                ) from error
+            raise
+        return super().validate(attrs)
 
 
 class TokenRefreshRequestSerializer(serializers.Serializer):

@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Stripe events stored by the webhook whose processing task was lost.
     "payments-events-retry": {"task": "payments.events_retry", "schedule": 60.0},
     "wishlist-notices": {"task": "commerce.wishlist_notices", "schedule": 600.0},
+    # Logouts older than the refresh token lifetime protect nothing any more.
+    "ended-token-sessions-purge": {
+        "task": "accounts.ended_token_sessions_purge",
+        "schedule": crontab(hour=4, minute=30),
+    },
     "low-stock-digests": {
         "task": "commerce.low_stock_digests",
         "schedule": crontab(hour=7, minute=0),
@@ -340,7 +345,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- DRF, JWT, OpenAPI ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, plus revocation at once: logout, password change (accounts/tokens.py).
+        "accounts.tokens.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -366,6 +372,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a hash of the password hash they were issued under: changing the password
+    # (site, admin, reset) refuses every earlier access and refresh token at once.
+    "CHECK_REVOKE_TOKEN": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nexus API",

@@ -55,10 +55,11 @@ def test_database_outage_in_middleware_is_a_503_too(monkeypatch, site_tree):
 
 
 def test_database_outage_while_authenticating_a_token_is_a_json_503(monkeypatch, site_tree):
-    from rest_framework_simplejwt.authentication import JWTAuthentication
     from rest_framework_simplejwt.tokens import AccessToken
 
-    monkeypatch.setattr(JWTAuthentication, "get_user", _database_gone)
+    from accounts.tokens import SessionJWTAuthentication
+
+    monkeypatch.setattr(SessionJWTAuthentication, "get_user", _database_gone)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(UserFactory())}")
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from accounts.models import Address
+from accounts.models import Address, EndedTokenSession
 from accounts.tests.api.conftest import PASSWORD
 from accounts.tests.factories import UserFactory
 
@@ -101,18 +101,24 @@ def test_forged_or_expired_access_token_is_401_and_writes_nothing(api_client, us
     assert Address.objects.count() == 0
 
 
-def test_access_token_of_a_deleted_user_is_401(api_client):
+def test_tokens_of_a_deleted_user_are_401(api_client):
     gone = UserFactory()
-    access = str(AccessToken.for_user(gone))
+    refresh = RefreshToken.for_user(gone)
+    access = str(refresh.access_token)
     gone.delete()
+    outstanding = OutstandingToken.objects.count()
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
 
     read = api_client.get(ME)
     write = api_client.post(ADDRESSES, ADDRESS, format="json")
+    api_client.credentials()
+    refreshed = api_client.post(REFRESH, {"refresh": str(refresh)}, format="json")
 
-    assert (read.status_code, write.status_code) == (401, 401)
+    assert (read.status_code, write.status_code, refreshed.status_code) == (401, 401, 401)
     assert read.json()["error"]["code"] == "user_not_found"
+    assert refreshed.json()["error"]["code"] == "no_active_account"
     assert Address.objects.count() == 0
+    assert OutstandingToken.objects.count() == outstanding
 
 
 def test_tokens_of_a_deactivated_user_are_401(api_client, user):
@@ -183,3 +189,132 @@ def test_forged_refresh_token_is_401_and_issues_nothing(api_client, user, attack
     assert response.status_code == 401
     assert response.json()["error"] == {"code": "token_not_valid", "message": "Token is invalid"}
     assert OutstandingToken.objects.count() == outstanding
+
+
+def _bearer(api_client, access: str):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return api_client
+
+
+def _refused(api_client, access: str, code: str) -> None:
+    """A read and a write with `access` are both 401 `code`, and the write wrote nothing."""
+    addresses = Address.objects.count()
+    _bearer(api_client, access)
+    read = api_client.get(ME)
+    write = api_client.post(ADDRESSES, ADDRESS, format="json")
+    api_client.credentials()
+    assert (read.status_code, write.status_code) == (401, 401)
+    assert (read.json()["error"]["code"], write.json()["error"]["code"]) == (code, code)
+    assert Address.objects.count() == addresses
+
+
+def test_access_token_is_401_at_once_after_logout(api_client, user):
+    tokens = _login(api_client, user)
+    other_device = _login(api_client, user)
+    assert _bearer(api_client, tokens["access"]).get(ME).status_code == 200
+    api_client.credentials()
+
+    logout = api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+
+    assert logout.status_code == 204
+    _refused(api_client, tokens["access"], "session_ended")
+    assert api_client.get(ME).status_code == 401
+    refreshed = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+    assert refreshed.status_code == 401
+    assert "access" not in refreshed.json()
+    # Another login of the same user is another session: still valid.
+    assert _bearer(api_client, other_device["access"]).get(ME).status_code == 200
+    assert EndedTokenSession.objects.count() == 1
+
+
+def test_logout_after_rotation_ends_every_access_token_of_that_login(api_client, user):
+    first = _login(api_client, user)
+    rotated = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json").json()
+    assert _bearer(api_client, rotated["access"]).get(ME).status_code == 200
+    api_client.credentials()
+
+    assert api_client.post(LOGOUT, {"refresh": rotated["refresh"]}, format="json").status_code == 204
+
+    _refused(api_client, first["access"], "session_ended")
+    _refused(api_client, rotated["access"], "session_ended")
+
+
+def test_access_token_after_logout_is_401_on_graphql_too(api_client, user):
+    tokens = _login(api_client, user)
+    api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+
+    response = api_client.post(
+        "/graphql/",
+        {"query": "{ me { email } }"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens['access']}",
+    )
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"] == {"code": "session_ended"}
+
+
+def _change_password_on_the_site(client, user) -> None:
+    client.force_login(user)
+    response = client.post(
+        "/account/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase-7",
+            "new_password2": "a-brand-new-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+
+
+def _change_password_directly(client, user) -> None:
+    user.set_password("a-brand-new-passphrase-7")
+    user.save()
+
+
+@pytest.mark.parametrize(
+    "change", [_change_password_on_the_site, _change_password_directly], ids=["site", "model"]
+)
+def test_tokens_issued_before_a_password_change_are_401(api_client, client, user, change):
+    tokens = _login(api_client, user)
+    outstanding = OutstandingToken.objects.count()
+
+    change(client, user)
+
+    _refused(api_client, tokens["access"], "password_changed")
+    refreshed = api_client.post(REFRESH, {"refresh": tokens["refresh"]}, format="json")
+    assert refreshed.status_code == 401
+    assert refreshed.json()["error"]["code"] == "password_changed"
+    assert OutstandingToken.objects.count() == outstanding
+    # Logging in with the new password gives tokens that work.
+    fresh = api_client.post(
+        TOKEN, {"email": user.email, "password": "a-brand-new-passphrase-7"}, format="json"
+    ).json()
+    assert _bearer(api_client, fresh["access"]).get(ME).status_code == 200
+
+
+def test_checking_a_token_costs_one_query(api_client, user, django_assert_num_queries):
+    tokens = _login(api_client, user)
+    _bearer(api_client, tokens["access"])
+
+    with django_assert_num_queries(1):
+        response = api_client.get(ME)
+
+    assert response.status_code == 200
+
+
+def test_logouts_older_than_the_refresh_lifetime_are_purged(api_client, user):
+    from django.utils import timezone
+    from rest_framework_simplejwt.settings import api_settings
+
+    from accounts.services import ended_token_sessions_purge
+
+    old, recent = _login(api_client, user), _login(api_client, user)
+    for tokens in (old, recent):
+        api_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+    expired = timezone.now() - api_settings.REFRESH_TOKEN_LIFETIME - timedelta(minutes=1)
+    recent_sid = RefreshToken(recent["refresh"], verify=False)["sid"]
+    EndedTokenSession.objects.exclude(sid=recent_sid).update(ended_at=expired)
+
+    assert ended_token_sessions_purge() == 1
+    assert list(EndedTokenSession.objects.values_list("sid", flat=True)) == [recent_sid]

@@ -213,6 +213,32 @@ def test_suspended_vendors_token_is_403_on_every_vendor_endpoint_and_changes_not
     assert _line_state(shop.line_a) == (None, "", "")
 
 
+def test_tokens_issued_before_a_suspension_are_403_on_vendor_endpoints_even_once_refreshed(
+    shop, vendor_a, owner_a
+):
+    """The member is a shopper too: the refresh token still works, but neither the old nor a
+    refreshed access token opens the suspended vendor's endpoints."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    refresh = RefreshToken.for_user(owner_a)
+    client = shop.client
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
+    assert client.get(BASE + "stock/").status_code == 200
+
+    vendor_suspend(vendor=vendor_a)
+    before = client.put(BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json")
+    client.credentials()
+    refreshed = client.post("/api/v1/auth/refresh/", {"refresh": str(refresh)}, format="json")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {refreshed.json()['access']}")
+    after = client.put(BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json")
+    as_shopper = client.get("/api/v1/auth/me/")
+
+    assert (before.status_code, refreshed.status_code, after.status_code) == (403, 200, 403)
+    assert {before.json()["error"]["code"], after.json()["error"]["code"]} == {"vendor_suspended"}
+    assert as_shopper.status_code == 200
+    assert _quantity(shop.sku_a) == 5
+
+
 def test_member_of_an_active_and_a_suspended_vendor_cannot_ship_the_suspended_ones_lines(
     shop, vendor_a, vendor_b, owner_a
 ):
