@@ -1,4 +1,5 @@
-"""Register, log out and log in through the site in Debian's Chromium (Playwright)."""
+"""Register, log out and log in through the site in Debian's Chromium (Playwright); each page,
+its error states included, passes axe-core and is kept as screenshots."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,8 +21,11 @@ def page(chromium_browser):
     context.close()
 
 
-def test_register_log_out_and_log_in(site_tree, live_server, page):
+def test_register_log_out_and_log_in(site_tree, live_server, page, check_page):
     page.goto(f"{live_server.url}/account/register/")
+    check_page(page, "register")
+    page.click("button:has-text('Create account')")
+    assert page.url == f"{live_server.url}/account/register/"  # the browser asks for the fields
     page.fill("#id_email", "Browser.Shopper@Example.com")
     page.fill("#id_first_name", "Grace")
     page.fill("#id_last_name", "Hopper")
@@ -30,6 +34,7 @@ def test_register_log_out_and_log_in(site_tree, live_server, page):
     page.click("button:has-text('Create account')")
 
     page.wait_for_url(f"{live_server.url}/account/")
+    check_page(page, "account")
     assert "Welcome! Your account is ready." in page.content()
     assert page.locator("main strong").first.inner_text() == "browser.shopper@example.com"
     assert get_user_model().objects.filter(email="browser.shopper@example.com").exists()
@@ -43,6 +48,7 @@ def test_register_log_out_and_log_in(site_tree, live_server, page):
     page.fill("#id_password", "not-the-password")
     page.click("main button:has-text('Log in')")
     assert page.locator(".errorlist").first.is_visible()
+    check_page(page, "login-error")
     assert "Please enter a correct e-mail address and password" in page.content()
 
     page.fill("#id_password", PASSWORD)

@@ -26,11 +26,12 @@ def demo_shop(db):
 
 
 @pytest.fixture
-def admin_page(chromium_browser, live_server, demo_shop):
+def admin_page(chromium_browser, live_server, demo_shop, assert_accessible):
     context = chromium_browser.new_context()
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto(f"{live_server.url}/admin/login/")
+    assert_accessible(page)
     page.fill("#id_username", EDITOR_EMAIL)
     page.fill("#id_password", EDITOR_PASSWORD)
     page.click("button[type=submit]")
@@ -39,8 +40,9 @@ def admin_page(chromium_browser, live_server, demo_shop):
     context.close()
 
 
-def _publish_with_new_title(page, live_server, target: Page, title: str) -> None:
+def _publish_with_new_title(page, live_server, target: Page, title: str, check) -> None:
     page.goto(f"{live_server.url}/admin/pages/{target.pk}/edit/")
+    check(page, f"edit-{target.specific_class.__name__}")
     page.fill("#id_title", title)
     page.click("footer [data-w-dropdown-target='toggle']")
     page.click("button[name='action-publish']")
@@ -48,14 +50,16 @@ def _publish_with_new_title(page, live_server, target: Page, title: str) -> None
     assert "Sorry, you do not have permission" not in page.content()
 
 
-def test_editor_publishes_the_home_page_a_category_and_the_shop_index(admin_page, live_server):
+def test_editor_publishes_the_home_page_a_category_and_the_shop_index(
+    admin_page, live_server, check_page
+):
     home = HomePage.objects.get()
     category = CategoryPage.objects.get(slug="outdoors")
     shop = ShopIndexPage.objects.get()
 
-    _publish_with_new_title(admin_page, live_server, home, "Nexus, curated")
-    _publish_with_new_title(admin_page, live_server, category, "Outdoors and camping")
-    _publish_with_new_title(admin_page, live_server, shop, "All products")
+    _publish_with_new_title(admin_page, live_server, home, "Nexus, curated", check_page)
+    _publish_with_new_title(admin_page, live_server, category, "Outdoors and camping", check_page)
+    _publish_with_new_title(admin_page, live_server, shop, "All products", check_page)
 
     for page_id, title in [
         (home.pk, "Nexus, curated"),
@@ -71,7 +75,7 @@ def test_editor_publishes_the_home_page_a_category_and_the_shop_index(admin_page
         assert published.live_revision.user.email == EDITOR_EMAIL
 
 
-def test_editor_approves_a_vendors_submission(admin_page, live_server):
+def test_editor_approves_a_vendors_submission(admin_page, live_server, check_page):
     vendor = Vendor.objects.get(slug="summit-camp-supply")
     assert vendor.is_trusted is False
     owner = vendor.memberships.get(role="owner").user
@@ -82,6 +86,7 @@ def test_editor_approves_a_vendors_submission(admin_page, live_server):
     assert Page.objects.get(pk=product.pk).title == "Camp Stove"
 
     admin_page.goto(f"{live_server.url}/admin/pages/{product.pk}/edit/")
+    check_page(admin_page, "edit-in-moderation")
     admin_page.click("footer [data-w-dropdown-target='toggle']")
     # "Approve and Publish" (the one without a comment modal) submits the edit form.
     admin_page.click(
