@@ -2,6 +2,7 @@
 (an event is processed once however often its task runs)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from commerce.payments import services
@@ -21,7 +22,9 @@ def payment_event_process(event_pk: int) -> str:
 @shared_task(name="payments.events_retry")
 def payment_events_retry() -> int:
     """Process stored events whose task was lost (broker outage at enqueue time)."""
-    event_ids = services.payment_events_pending()
+    event_ids = services.payment_events_pending(
+        older_than_seconds=settings.PAYMENT_EVENTS_RETRY_SECONDS
+    )
     for event_pk in event_ids:
         services.payment_event_handle(event_pk=event_pk)
     return len(event_ids)

@@ -208,6 +208,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A stored payment event still unprocessed after this long had its task lost (broker outage):
+# the periodic sweep, which runs this often, processes it.
+PAYMENT_EVENTS_RETRY_SECONDS = env.float("PAYMENT_EVENTS_RETRY_SECONDS", default=60.0)
 # Periodic tasks are added by the issues that introduce them; only real tasks live here.
 # Each is safe to run twice or to overlap with itself (see the task's docstring).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -219,7 +222,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "orders-expire": {"task": "commerce.orders_expire", "schedule": 60.0},
     # Stripe events stored by the webhook whose processing task was lost.
-    "payments-events-retry": {"task": "payments.events_retry", "schedule": 60.0},
+    "payments-events-retry": {
+        "task": "payments.events_retry",
+        "schedule": PAYMENT_EVENTS_RETRY_SECONDS,
+    },
     "wishlist-notices": {"task": "commerce.wishlist_notices", "schedule": 600.0},
     # Logouts older than the refresh token lifetime protect nothing any more.
     "ended-token-sessions-purge": {

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
 
+from celery.exceptions import Retry
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -25,6 +26,7 @@ from commerce.payments.exceptions import (
 from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.money import from_minor_units, to_minor_units
 from commerce.payments.providers import provider_get
+from nexus.unavailable import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,12 @@ def _enqueue_event(event_pk: int) -> None:
         payment_event_process.delay(event_pk)
     except BrokerError:  # the event is stored: `payment_events_retry` picks it up later
         logger.exception("Could not enqueue payment event %s; the sweep will retry.", event_pk)
+    except (*UNAVAILABLE, Retry) as error:
+        # Without a broker the task runs in this request (eager), and a database restarting
+        # under it ends in its retry or its OperationalError. The provider's event is stored
+        # and the sweep handles it; the shopper's payment is not a 500 (nor a 503 telling
+        # them to pay again).
+        logger.warning("Payment event %s not handled now (%s); the sweep will.", event_pk, error)
 
 
 def payment_event_receive(*, provider: str, event: base.ProviderEvent) -> tuple[PaymentEvent, bool]:
@@ -261,7 +269,7 @@ def payment_event_handle(*, event_pk: int) -> str:
         return outcome
 
 
-def payment_events_pending(*, older_than_seconds: int = 60) -> list[int]:
+def payment_events_pending(*, older_than_seconds: float = 60) -> list[int]:
     """Ids of stored events not processed yet (their task was lost, e.g. to a broker outage)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(

@@ -269,3 +269,41 @@ def test_the_payment_endpoints_are_documented():
     assert {"get", "post"} <= set(paths["/api/v1/orders/{number}/payment/"])
     assert "post" in paths["/api/v1/payments/webhooks/stripe/"]
     assert {"get", "post"} <= set(paths["/api/v1/orders/{number}/refunds/"])
+
+
+def test_a_database_outage_while_the_event_is_handled_leaves_it_to_the_sweep(
+    order, monkeypatch, settings
+):
+    """The provider took the money and its event is stored; the database failing while the
+    event is handled in-process (Celery eager: no broker) is not the shopper's 500. The answer
+    says the payment is being confirmed, and the periodic sweep pays the order once."""
+    from django.db import OperationalError
+
+    from commerce.payments import services
+    from commerce.payments.models import PaymentEvent
+    from commerce.payments.tasks import payment_events_retry
+
+    handle = services.payment_event_handle
+
+    def database_restarting(**kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(services, "payment_event_handle", database_restarting)
+
+    response = api(order.user).post(
+        pay_url(order), {"card_number": "4242 4242 4242 4242"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["order_status"] == "pending_payment"
+    order.refresh_from_db()
+    assert order.status == "pending_payment"
+    [event] = PaymentEvent.objects.all()
+    assert event.processed_at is None
+
+    monkeypatch.setattr(services, "payment_event_handle", handle)
+    settings.PAYMENT_EVENTS_RETRY_SECONDS = 0
+    assert payment_events_retry() == 1
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert Payment.objects.get(order=order).status == "succeeded"
