@@ -1,4 +1,5 @@
-"""Faults under load: Nexus under gunicorn while Redis is stopped and PostgreSQL restarted.
+"""Faults under load: Nexus under gunicorn while Redis, PostgreSQL, RabbitMQ and a Celery
+worker fail in turn.
 
     .venv/bin/python bench/faults.py --seconds 20 --clients 6
 
@@ -7,27 +8,39 @@ Everything runs on loopback, on services of its own, so nothing shared is distur
 - a throw-away PostgreSQL cluster (initdb, as the `postgres` user when run as root) on
   --pg-port (18802), deleted at the end;
 - a private redis-server on --redis-port (18801);
+- a private RabbitMQ node on --rabbit-port (18803; Erlang distribution on the next port) with
+  its own data directory and cookie (`bench/private_services.py`);
 - gunicorn (2 sync workers, production settings: `bench/settings.py`) on --port (18800);
-  Celery runs in-process (no broker: the RabbitMQ phase is not part of this script, see
-  docs/RELIABILITY.md).
+- one Celery worker with the embedded beat (outbox drain every 2 s, lost payment events
+  swept every 5 s), sending e-mail to files that the bench reads.
 
 Each client is a shopper with a JWT that loops: product page (anonymous, page cache), API
-product list, add to cart, checkout (Idempotency-Key), pay with the dummy card. Phases, each
---seconds long:
+product list, add to cart, checkout (Idempotency-Key), pay with the dummy card (the order is
+marked paid by the worker, which then sends the confirmation and the vendor's notice through
+the outbox). Phases, each --seconds long:
 
 1. steady: mixed load;
 2. redis: the private Redis is shut down at the start and started again at the end;
 3. postgres: the private cluster is restarted (`pg_ctl restart -m fast`) after a third of the
-   phase; the time to the first successful request afterwards is the recovery time.
+   phase; the time to the first successful request afterwards is the recovery time;
+4. rabbitmq: the broker is stopped (`rabbitmqctl stop_app`: connections closed, port shut) at
+   the start and started again at the end; checkouts and payments must still succeed; the
+   time until everything recorded during the outage is delivered is the recovery time;
+5. worker: a third of the way in, once the worker is in the middle of a task, the worker and
+   its pool process are SIGKILLed together and a new worker is started; the task must be
+   redelivered (acks_late) and its effect happen once.
 
 Printed per phase: requests, answers by status, 5xx other than 503, checkouts placed, and for
-PostgreSQL the 503s and the recovery time. At the end the database is checked: every checkout
-that got a 201 has its order, and stock taken equals units ordered (orders not cancelled).
-Exit status 1 when any 5xx other than a 503 during the PostgreSQL restart was seen or the
-database is inconsistent.
+PostgreSQL the 503s and the recovery time. At the end, after the worker has caught up, the
+database and the sent e-mails are checked: every checkout that got a 201 has its order, stock
+taken equals units ordered (orders not cancelled), every payment that got a 201 left its order
+paid, every outbox message was delivered, and every e-mail went out once (none lost, none
+sent twice). Exit status 1 when any of that fails or any 5xx other than a 503 during the
+PostgreSQL restart was seen.
 """
 
 import argparse
+import email
 import json
 import os
 import re
@@ -42,7 +55,13 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from private_services import RABBIT_BIN, CeleryWorker, RabbitNode  # noqa: E402
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -135,6 +154,7 @@ class Load:
         self.lock = threading.Lock()
         self.statuses: dict[str, Counter] = {}
         self.placed: list[str] = []
+        self.paid: list[str] = []
         self.successes: list[tuple[float, str]] = []
         self.errors: Counter = Counter()  # (phase, step, status) of every 5xx but 503
 
@@ -167,6 +187,9 @@ class Load:
                 status, _ = request(base, "POST", f"/api/v1/orders/{number}/payment/",
                                     token=token, body={"card_number": "4242424242424242"})
                 self.record(status, "pay")
+                if status == 201:
+                    with self.lock:
+                        self.paid.append(number)
 
     def start(self):
         self.threads = [
@@ -182,6 +205,88 @@ class Load:
             thread.join(timeout=30)
 
 
+class Backlog:
+    """Reads the outbox and the payment events straight from the private PostgreSQL."""
+
+    def __init__(self, port: int):
+        self.dsn = f"host=127.0.0.1 port={port} user=postgres dbname=nexus_faults"
+
+    def query(self, sql: str, params=()) -> list[tuple]:
+        with closing(psycopg2.connect(self.dsn, connect_timeout=5)) as connection:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+    def high_water(self) -> tuple[int, int]:
+        """The newest outbox message and payment event ids."""
+        [(message, event)] = self.query(
+            "SELECT (SELECT coalesce(max(id), 0) FROM outbox_outboxmessage),"
+            " (SELECT coalesce(max(id), 0) FROM payments_paymentevent)"
+        )
+        return message, event
+
+    def undelivered(self, message_id: int, event_id: int) -> int:
+        """Outbox messages and payment events up to these ids not handled yet."""
+        [(count,)] = self.query(
+            "SELECT (SELECT count(*) FROM outbox_outboxmessage"
+            "        WHERE id <= %s AND status <> 'delivered')"
+            " + (SELECT count(*) FROM payments_paymentevent"
+            "        WHERE id <= %s AND processed_at IS NULL)",
+            (message_id, event_id),
+        )
+        return count
+
+    def wait_delivered(self, message_id: int, event_id: int, seconds: float) -> float | None:
+        """Seconds until everything up to these ids is handled; None if not within `seconds`."""
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            try:
+                if self.undelivered(message_id, event_id) == 0:
+                    return round(time.monotonic() - started, 1)
+            except psycopg2.Error:
+                pass
+            time.sleep(0.5)
+        return None
+
+
+def sent_email_keys(mail_dir: Path) -> Counter:
+    """How many e-mails the file backend wrote per outbox key (X-Nexus-Message-Key)."""
+    keys: Counter = Counter()
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                keys[email.message_from_string(chunk.strip())["X-Nexus-Message-Key"]] += 1
+    return keys
+
+
+def outbox_check(backlog: Backlog, paid_numbers: list[str], mail_dir: Path) -> dict:
+    statuses = dict(backlog.query("SELECT status, count(*) FROM outbox_outboxmessage GROUP BY 1"))
+    ledger = {key for (key,) in backlog.query("SELECT key FROM outbox_sentemail")}
+    messages = {key for (key,) in backlog.query("SELECT key FROM outbox_outboxmessage")}
+    not_paid = backlog.query(
+        "SELECT count(*) FROM commerce_order WHERE number = ANY(%s) AND status <> 'paid'",
+        (paid_numbers,),
+    )[0][0]
+    # Every paid order must have recorded its shopper's confirmation.
+    unannounced = backlog.query(
+        "SELECT count(*) FROM commerce_order o WHERE o.status = 'paid' AND NOT EXISTS ("
+        " SELECT 1 FROM outbox_outboxmessage m WHERE m.key = 'order-paid:' || o.id || ':shopper')"
+    )[0][0]
+    sent = sent_email_keys(mail_dir)
+    return {
+        "paid_answers": len(paid_numbers),
+        "not_paid": not_paid,
+        "unannounced": unannounced,
+        "messages": sum(statuses.values()),
+        "statuses": statuses,
+        "emails": sum(sent.values()),
+        "lost": len(messages - set(sent)),
+        "duplicates": sum(count - 1 for count in sent.values()),
+        "ledger_mismatch": len(ledger ^ set(sent)),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -189,22 +294,35 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18800)
     parser.add_argument("--redis-port", type=int, default=18801)
     parser.add_argument("--pg-port", type=int, default=18802)
+    parser.add_argument("--rabbit-port", type=int, default=18803, help="and the next one")
+    parser.add_argument("--settle", type=float, default=120,
+                        help="seconds the worker may take to catch up after the load")
     args = parser.parse_args()
     for program in ("redis-server", "runuser" if os.geteuid() == 0 else "pg_config"):
         if not shutil.which(program):
             raise SystemExit(f"{program} is not installed")
+    if not (RABBIT_BIN / "rabbitmq-server").exists():
+        raise SystemExit("rabbitmq-server is not installed")
 
     workdir = Path(tempfile.mkdtemp(prefix="nexus-faults-"))
     pgdata = workdir / "pgdata"
+    mail_dir = workdir / "mail"
+    mail_dir.mkdir()
     os.chmod(workdir, 0o777)
-    redis = server = None
+    redis = server = rabbit = None
+    workers: list[CeleryWorker] = []
     pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-t", "60"]
+    rabbit = RabbitNode(workdir, args.rabbit_port)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(REPOSITORY),
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.pg_port}/nexus_faults",
         "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
+        "CELERY_BROKER_URL": rabbit.url,
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one slash
+        "OUTBOX_DRAIN_SECONDS": "2",
+        "PAYMENT_EVENTS_RETRY_SECONDS": "5",
         "MEDIA_ROOT": str(workdir / "media"),
         "BENCH_STATIC_ROOT": str(workdir / "static"),
         "SECRET_KEY": "faults-" + "x" * 60,
@@ -218,11 +336,21 @@ def main() -> int:
         "THROTTLE_PAYMENT_RATE": "100000000/min",
         "JWT_ACCESS_MINUTES": "240",
     }
-    env.pop("CELERY_BROKER_URL", None)
     manage = [PYTHON, str(REPOSITORY / "manage.py")]
     pg_options = f"-p {args.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={workdir}"
+    backlog = Backlog(args.pg_port)
+    started_at = time.monotonic()
+
+    def start_worker() -> CeleryWorker:
+        worker = CeleryWorker(env=env, repository=REPOSITORY, workdir=workdir,
+                              number=len(workers)).start()
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
     try:
-        print("private PostgreSQL, Redis…", flush=True)
+        print("private RabbitMQ, PostgreSQL, Redis…", flush=True)
+        rabbit.start()  # boots while the database is prepared
         run(as_postgres([str(PG_BIN / "initdb"), "-D", str(pgdata), "-U", "postgres",
                          "--auth=trust", "-E", "UTF8"]))
         run(as_postgres([*pg_ctl, "-o", pg_options, "-l", str(workdir / "pg.log"), "start"]))
@@ -236,18 +364,22 @@ def main() -> int:
         print("migrating, seeding, collecting static files…", flush=True)
         run([*manage, "migrate", "--no-input", "-v0"], env=env)
         run([*manage, "collectstatic", "--no-input", "-v0"], env=env)
+        rabbit.await_startup()
         seeded = run([*manage, "shell", "-c",
                       SEED % {"stock": INITIAL_STOCK, "clients": args.clients}], env=env)
         setup = json.loads(re.search(r"FAULTS=(.*)", seeded).group(1))
 
+        server_log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115 - removed with workdir
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2",
              "--bind", f"127.0.0.1:{args.port}", "--log-level", "error", "--timeout", "30"],
             cwd=REPOSITORY, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL,  # e-mails go to the console backend
+            stdout=server_log, stderr=subprocess.STDOUT,
         )
+        start_worker()
         base = f"http://127.0.0.1:{args.port}"
         wait_for(lambda: request(base, "GET", "/healthz")[0] in (200, 503), 60, "gunicorn")
+        print(f"services up in {time.monotonic() - started_at:.0f}s; load…", flush=True)
 
         load = Load(base, setup, args.clients)
         report = {}
@@ -272,12 +404,41 @@ def main() -> int:
                          str(workdir / "pg.log"), "restart"]))
         back = time.monotonic()
         time.sleep(args.seconds * 2 / 3)
-        load.finish()
         after = [t for t, name in load.successes if t > back and name in ("cart", "checkout")]
         report["postgres_restart_seconds"] = round(back - restarted, 2)
         report["recovery_seconds_after_restart"] = (
             round(min(after) - back, 2) if after else None
         )
+
+        load.phase = "rabbitmq"
+        stopping = time.monotonic()
+        rabbit.stop_app()
+        report["rabbit_stop_seconds"] = round(time.monotonic() - stopping, 1)
+        time.sleep(args.seconds)
+        rabbit.start_app()
+        # Load goes on while everything recorded during the outage is delivered (timed from
+        # the broker's return).
+        report["rabbit_backlog_seconds"] = backlog.wait_delivered(
+            *backlog.high_water(), seconds=args.settle
+        )
+
+        load.phase = "worker"
+        time.sleep(args.seconds / 3)
+        victim = workers[-1]
+        deadline = time.monotonic() + args.seconds
+        while not victim.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        killed_tasks = victim.in_flight()
+        victim.kill()
+        killed_at = time.monotonic()
+        start_worker()
+        report["worker_replaced_seconds"] = round(time.monotonic() - killed_at, 1)
+        time.sleep(max(args.seconds * 2 / 3 - (time.monotonic() - killed_at), 0))
+        load.finish()
+
+        caught_up = report["rabbit_backlog_seconds"]
+        settled = backlog.wait_delivered(*backlog.high_water(), seconds=args.settle)
+        redelivered = [t for t in killed_tasks if t in workers[-1].received_ids()]
 
         numbers_file = workdir / "numbers.json"
         numbers_file.write_text(json.dumps(load.placed))
@@ -285,6 +446,7 @@ def main() -> int:
             "numbers": str(numbers_file), "variant": setup["variant"], "stock": INITIAL_STOCK,
         }], env=env)
         check = json.loads(re.search(r"CHECK=(.*)", checked).group(1))
+        outbox = outbox_check(backlog, load.paid, mail_dir)
 
         failed = False
         for phase, statuses in load.statuses.items():
@@ -298,12 +460,41 @@ def main() -> int:
                 failed = True
         for (phase, step, status), count in sorted(load.errors.items()):
             print(f"  {phase}: {count} x {status} on the {step} step")
+        if load.errors:
+            # The server's log holds the traceback of every 500 (bench/settings.py).
+            print((workdir / "gunicorn.log").read_text(errors="replace")[-6000:])
         print(f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
               f"cart write after it: {report['recovery_seconds_after_restart']}s later")
+        print(f"rabbitmq stopped for {args.seconds:.0f}s (stop took "
+              f"{report['rabbit_stop_seconds']}s); everything recorded until it was back "
+              f"was delivered {report['rabbit_backlog_seconds']}s after it returned")
+        print(f"worker SIGKILLed with {len(killed_tasks)} task(s) in flight "
+              f"{killed_tasks}; redelivered to the new worker: {len(redelivered)}; "
+              f"new worker ready {report['worker_replaced_seconds']}s later")
         print(f"checkouts placed (201) {check['placed']}, found in the database "
               f"{check['found']}; units ordered {check['ordered']}, stock taken {check['taken']}")
+        print(f"payments answered 201 {outbox['paid_answers']}, orders not paid after the "
+              f"worker caught up {outbox['not_paid']}; paid orders without a confirmation "
+              f"{outbox['unannounced']}")
+        print(f"outbox messages {outbox['messages']} {outbox['statuses']}; e-mails written "
+              f"{outbox['emails']}: lost {outbox['lost']}, sent twice {outbox['duplicates']}, "
+              f"ledger mismatches {outbox['ledger_mismatch']}; worker caught up: "
+              f"{'yes' if settled is not None else 'NO'}")
         if check["placed"] != check["found"] or check["ordered"] != check["taken"]:
             failed = True
+        if settled is None or caught_up is None or not killed_tasks or len(redelivered) != len(
+            killed_tasks
+        ):
+            failed = True
+        if outbox["not_paid"] or outbox["unannounced"] or outbox["lost"]:
+            failed = True
+        if outbox["duplicates"] or outbox["ledger_mismatch"]:
+            failed = True
+        if settled is None or caught_up is None:
+            for worker in workers:
+                print(f"--- {worker.log_path.name}")
+                print(worker.log_path.read_text(errors="replace")[-4000:])
+        print(f"total {time.monotonic() - started_at:.0f}s")
         print("RESULT:", "FAIL" if failed else "OK")
         return 1 if failed else 0
     finally:
@@ -311,6 +502,10 @@ def main() -> int:
             if process and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
+        for worker in workers:
+            worker.stop()
+        if rabbit is not None:
+            rabbit.shutdown()
         if pgdata.exists():
             subprocess.run(as_postgres([*pg_ctl, "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(workdir, ignore_errors=True)
