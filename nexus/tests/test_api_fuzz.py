@@ -159,3 +159,49 @@ def test_no_operation_answers_5xx(shop, role, _keep_test_connection):
     assert len(operations) >= 30
     assert total >= len(operations)
     assert not failures, "\n\n".join(failures[:10])
+
+
+# Stateful: sequences of operations where each step's ids come from an earlier answer (an
+# address created, then read, changed, made default, deleted; a cart line added, then changed;
+# an order placed, then paid or cancelled…). The links are inferred by Schemathesis'
+# dependency analysis of the schema (resources and the ids that name them). Bounded by
+# FUZZ_SEQUENCES sequences of at most FUZZ_STEPS steps per role.
+SEQUENCES = int(os.environ.get("FUZZ_SEQUENCES", "15"))
+STEPS = int(os.environ.get("FUZZ_STEPS", "6"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_linked_sequences_answer_no_5xx_and_conform(shop, role, _keep_test_connection):
+    schema = _schema()
+    token = shop.tokens[role]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    failures: list[str] = []
+    statuses: list[int] = []
+    machine = schema.as_state_machine()
+
+    class Sequences(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, **kwargs):
+            statuses.append(response.status_code)
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except Exception as error:  # every failure is collected, the run goes on
+                failures.append(f"{case.operation.label}: {error}\n{case.as_curl_command(headers)}")
+
+    Sequences.run(
+        settings=settings(
+            max_examples=SEQUENCES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    # The links exist: a schema that lost them would test nothing beyond the single calls.
+    assert schema.statistic.transitions.total >= 20, schema.statistic.transitions
+    assert len(statuses) >= SEQUENCES
+    assert not failures, "\n\n".join(failures[:10])
