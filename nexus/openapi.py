@@ -108,7 +108,9 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append(401)
         if any(permission not in BASIC_PERMISSIONS for permission in view_permissions):
             statuses.append(403)
-        if "{" in self.path:
+        # An object in the path that is not there; or, on a paginated list, a page past the
+        # last ("Invalid page.").
+        if "{" in self.path or (self._is_list_view() and self._get_paginator() is not None):
             statuses.append(404)
         if getattr(self.view, "throttle_classes", ()):
             statuses.append(429)
@@ -129,3 +131,47 @@ class AutoSchema(SpectacularAutoSchema):
                     ERROR_RESPONSES[status], str(status), direction=direction
                 )
         return responses
+
+
+# Links from a list to the operations on its first item, for the relations Schemathesis'
+# dependency analysis does not infer (a vendor's stock by SKU and its order lines; a shopper's
+# orders and addresses from their lists). Stateful fuzzing follows them, so those operations
+# are called with ids of real objects (nexus/tests/test_api_fuzz.py).
+LIST_ITEM_LINKS = {
+    ("/api/v1/vendor/stock/", "get"): (
+        "$response.body#/results/0/sku",
+        "sku",
+        ["vendor_stock_retrieve", "vendor_stock_set", "vendor_stock_adjust"],
+    ),
+    ("/api/v1/vendor/order-lines/", "get"): (
+        "$response.body#/results/0/id",
+        "line_id",
+        ["vendor_order_lines_retrieve"],
+    ),
+    ("/api/v1/orders/", "get"): (
+        "$response.body#/results/0/number",
+        "number",
+        ["orders_retrieve", "orders_cancel", "orders_payment_retrieve", "orders_refunds_list"],
+    ),
+    ("/api/v1/auth/addresses/", "get"): (
+        "$response.body#/0/id",
+        "address_id",
+        ["auth_addresses_retrieve", "auth_addresses_update", "auth_addresses_set_default"],
+    ),
+}
+
+
+def add_list_item_links(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add `LIST_ITEM_LINKS` to the 200 responses."""
+    paths = result.get("paths", {})
+    for (path, method), (expression, parameter, operation_ids) in LIST_ITEM_LINKS.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get("200")
+        if response is None:
+            continue
+        links = response.setdefault("links", {})
+        for operation_id in operation_ids:
+            links.setdefault(
+                operation_id,
+                {"operationId": operation_id, "parameters": {parameter: expression}},
+            )
+    return result

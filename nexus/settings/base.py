@@ -394,6 +394,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema documents the DRF API only; Wagtail's API v2 and admin API are not DRF-spectacular shaped.
     "PREPROCESSING_HOOKS": ["nexus.api.only_v1_endpoints"],
+    # Links from lists to their items, followed by the stateful API fuzzing (nexus/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nexus.openapi.add_list_item_links",
+    ],
     # One name for the order status wherever it appears (orders, status history, payments).
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "commerce.models.Order.Status"},
 }

@@ -128,3 +128,28 @@ def test_a_forged_token_is_a_401_even_where_logging_in_is_optional():
 
     assert response.status_code == 401
     assert set(response.json()["error"]) == {"code", "message"}
+
+
+def test_a_page_past_the_last_is_a_documented_json_404(schema):
+    """Found by the stateful API fuzzing: `?page=44759` on a paginated list answered a 404
+    that the schema did not document."""
+    paginated = [
+        f"{method.upper()} {path}"
+        for path, method, operation in _operations(schema)
+        if any(p["name"] == "page" for p in operation.get("parameters", []))
+    ]
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+
+    response = client.get("/api/v1/orders/", {"page": 44759})
+
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Invalid page."}}
+    assert "GET /api/v1/orders/" in paginated
+    assert "GET /api/v1/vendor/order-lines/" in paginated
+    assert [op for op in paginated if "404" not in _responses(schema, op)] == []
+
+
+def _responses(schema, operation: str) -> dict:
+    method, path = operation.split(" ")
+    return schema["paths"][path][method.lower()]["responses"]

@@ -163,11 +163,23 @@ def test_no_operation_answers_5xx(shop, role, _keep_test_connection):
 
 # Stateful: sequences of operations where each step's ids come from an earlier answer (an
 # address created, then read, changed, made default, deleted; a cart line added, then changed;
-# an order placed, then paid or cancelled…). The links are inferred by Schemathesis'
-# dependency analysis of the schema (resources and the ids that name them). Bounded by
+# an order placed, then paid or cancelled; a vendor's stock listed, then set…). The links are
+# inferred by Schemathesis' dependency analysis of the schema (resources and the ids that name
+# them), plus those the schema states (nexus.openapi.LIST_ITEM_LINKS). Bounded by
 # FUZZ_SEQUENCES sequences of at most FUZZ_STEPS steps per role.
 SEQUENCES = int(os.environ.get("FUZZ_SEQUENCES", "15"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "6"))
+# Operations reached through the schema's own links (nexus.openapi.LIST_ITEM_LINKS) and the
+# inferred ones: each is called with an id an earlier answer gave.
+LINKED_OPERATIONS = {
+    "GET /api/v1/auth/addresses/{address_id}/",
+    "PATCH /api/v1/cart/lines/{line_id}/",
+    "POST /api/v1/orders/{number}/payment/",
+    "POST /api/v1/orders/{number}/cancel/",
+    "GET /api/v1/vendor/order-lines/{line_id}/",
+    "PUT /api/v1/vendor/stock/{sku}/",
+    "POST /api/v1/vendor/stock/{sku}/adjust/",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -202,6 +214,7 @@ def test_linked_sequences_answer_no_5xx_and_conform(shop, role, _keep_test_conne
     )
 
     # The links exist: a schema that lost them would test nothing beyond the single calls.
-    assert schema.statistic.transitions.total >= 20, schema.statistic.transitions
+    assert schema.statistic.transitions.total >= 60, schema.statistic.transitions
+    assert LINKED_OPERATIONS - schema.operations_with_incoming_links() == set()
     assert len(statuses) >= SEQUENCES
     assert not failures, "\n\n".join(failures[:10])
