@@ -4,6 +4,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -245,7 +247,36 @@ class ProductPage(Page):
         return self.compare_at_price is not None and self.compare_at_price > self.price
 
 
-class ActiveVariantManager(models.Manager):
+class VariantQuerySet(models.QuerySet):
+    def with_quantity(self) -> "VariantQuerySet":
+        """Annotate `quantity`: the variant's stock, 0 while it has no stock row yet."""
+        if "quantity" in self.query.annotations:
+            return self
+        return self.annotate(quantity=Coalesce("stock__quantity", Value(0)))
+
+    def running_low(self) -> "VariantQuerySet":
+        """The shop's one definition of "low stock", asked by the vendors' low-stock screen,
+        the daily low-stock digest and the catalog's availability filters alike.
+
+        A variant is running low when its availability (`availability_for`) is low stock or
+        sold out: a quantity at or below `LOW_STOCK_THRESHOLD`, sold out (0, or no stock row
+        yet) included, since those need restocking first. It is counted per variant (a vendor
+        restocks SKUs; a product's availability is that of its variants' summed stock), only
+        for variants still sold (not archived) of live products (a draft is not on sale yet;
+        the stock screen lists drafts for stock entered before publishing). `quantity` is
+        annotated.
+        """
+        return (
+            self.with_quantity()
+            .filter(is_archived=False, page__live=True)
+            .filter(
+                availability_filter(Availability.LOW_STOCK)
+                | availability_filter(Availability.SOLD_OUT)
+            )
+        )
+
+
+class ActiveVariantManager(models.Manager.from_queryset(VariantQuerySet)):
     """Variants that are part of their product today (not archived)."""
 
     def get_queryset(self):
@@ -366,12 +397,26 @@ class Availability(models.TextChoices):
 
 
 def availability_for(quantity: int | None) -> str:
-    """Availability is derived from stock, never stored."""
+    """Availability is derived from stock, never stored: sold out at 0 (or no stock row), low
+    stock at or below `LOW_STOCK_THRESHOLD`, in stock above. A variant's is that of its own
+    quantity, a product's that of its variants' summed stock (archived variants left out)."""
     if not quantity or quantity <= 0:
         return Availability.SOLD_OUT
     if quantity <= settings.LOW_STOCK_THRESHOLD:
         return Availability.LOW_STOCK
     return Availability.IN_STOCK
+
+
+def availability_filter(availability: str, *, field: str = "quantity") -> models.Q:
+    """The quantities `availability_for` maps to `availability`, as a filter on the integer
+    `field` (an annotated quantity, 0 without a stock row). Raises `KeyError` for an unknown
+    availability."""
+    threshold = settings.LOW_STOCK_THRESHOLD
+    return {
+        Availability.SOLD_OUT: models.Q(**{f"{field}__lte": 0}),
+        Availability.LOW_STOCK: models.Q(**{f"{field}__gt": 0, f"{field}__lte": threshold}),
+        Availability.IN_STOCK: models.Q(**{f"{field}__gt": threshold}),
+    }[availability]
 
 
 @register_setting(icon="cog")

@@ -1,4 +1,4 @@
-"""Notifications caused by order events (contract C3) and the e-mails they send.
+"""Notifications caused by order events and the e-mails they send.
 
 `notify_*` are called by the services that change orders and refunds, inside their
 transaction. They write one outbox message per e-mail (`commerce.outbox`), so the e-mails are
@@ -12,10 +12,9 @@ redelivered message a no-op.
 """
 
 from django.conf import settings
-from django.db.models import Q
 from wagtail.models import Site
 
-from catalog.models import Stock
+from catalog.models import ProductVariant
 from catalog.selectors import shop_settings
 from commerce.models import Order
 from commerce.outbox.exceptions import PermanentFailure
@@ -153,31 +152,28 @@ def refund_notice_send(*, refund_id: int) -> bool:
     )
 
 
-def low_stock_variants(*, vendor_id: int):
-    """Variants of the vendor's live products at or below the low-stock threshold."""
+def low_stock_variants(*, vendor_id: int) -> list[ProductVariant]:
+    """The vendor's variants running low (`VariantQuerySet.running_low`, as on the vendor's
+    low-stock screen), lowest first, with `quantity` and the product."""
     return list(
-        Stock.objects.filter(
-            variant__page__vendor_id=vendor_id,
-            variant__page__live=True,
-            variant__is_archived=False,
-            quantity__lte=settings.LOW_STOCK_THRESHOLD,
-        )
-        .select_related("variant__page")
-        .order_by("quantity", "variant__sku")
+        ProductVariant.objects.filter(page__vendor_id=vendor_id)
+        .running_low()
+        .select_related("page")
+        .order_by("quantity", "page__title", "sku")
     )
 
 
 def low_stock_digest_send(*, vendor_id: int, day: str) -> bool:
     """E-mail a vendor the day's list of low-stock variants (nothing when there are none)."""
     vendor = Vendor.objects.get(pk=vendor_id)
-    stocks = low_stock_variants(vendor_id=vendor_id)
-    if not stocks:
+    variants = low_stock_variants(vendor_id=vendor_id)
+    if not variants:
         return False
-    context = email_context(vendor=vendor, stocks=stocks)
+    context = email_context(vendor=vendor, variants=variants)
     return email_send_once(
         key=f"low-stock:{vendor_id}:{day}",
         to=vendor_recipients(vendor=vendor),
-        subject=f"Low stock at {vendor.name}: {len(stocks)} item(s)",
+        subject=f"Low stock at {vendor.name}: {len(variants)} item(s)",
         template="emails/low_stock_digest",
         context=context,
     )
@@ -187,12 +183,9 @@ def low_stock_digests_enqueue(*, day: str) -> int:
     """Record one digest message per active vendor with low stock today; returns how many."""
     vendor_ids = sorted(
         set(
-            Stock.objects.filter(
-                Q(quantity__lte=settings.LOW_STOCK_THRESHOLD),
-                variant__page__live=True,
-                variant__page__vendor__status="active",
-                variant__is_archived=False,
-            ).values_list("variant__page__vendor_id", flat=True)
+            ProductVariant.objects.running_low()
+            .filter(page__vendor__status=Vendor.Status.ACTIVE)
+            .values_list("page__vendor_id", flat=True)
         )
     )
     added = 0

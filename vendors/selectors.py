@@ -5,7 +5,6 @@ Every function takes the acting `user` and narrows at the source through the one
 lines, sales totals and dashboard are orders, so `commerce.vendor_orders` reads them.
 """
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -25,7 +24,7 @@ def vendor_variants(*, user, vendor: Vendor | None = None) -> QuerySet:
     variants = _restrict_vendor(variants, vendor, "page__vendor_id")
     return (
         variants.select_related("page", "page__vendor", "stock")
-        .annotate(quantity=Coalesce("stock__quantity", 0))
+        .with_quantity()
         .order_by("page__title", "sku")
     )
 
@@ -52,14 +51,10 @@ def vendor_variant_for_change(*, user, sku: str):
     return variant
 
 
-def vendor_low_stock(*, user, threshold: int | None = None) -> QuerySet:
-    """Variants at or under the low-stock threshold (sold out included), lowest first."""
-    threshold = settings.LOW_STOCK_THRESHOLD if threshold is None else threshold
-    return (
-        vendor_variants(user=user)
-        .filter(Q(stock__isnull=True) | Q(stock__quantity__lte=threshold))
-        .order_by("quantity", "page__title", "sku")
-    )
+def vendor_low_stock(*, user) -> QuerySet:
+    """The user's vendors' variants running low (the catalog's one definition,
+    `VariantQuerySet.running_low`: what the daily digest lists too), lowest first."""
+    return vendor_variants(user=user).running_low().order_by("quantity", "page__title", "sku")
 
 
 def vendor_products_summary(*, user, vendor: Vendor | None = None) -> QuerySet:
@@ -72,9 +67,7 @@ def vendor_products_summary(*, user, vendor: Vendor | None = None) -> QuerySet:
         products.select_related("vendor")
         .annotate(
             # Archived variants (dropped by a revision, kept for their orders) are not counted.
-            variant_count=Count(
-                "variants", filter=Q(variants__is_archived=False), distinct=True
-            ),
+            variant_count=Count("variants", filter=Q(variants__is_archived=False), distinct=True),
             total_stock=Coalesce(
                 Sum("variants__stock__quantity", filter=Q(variants__is_archived=False)), 0
             ),

@@ -4,7 +4,6 @@ the APIs. Every function runs a fixed number of queries (the tests pin the count
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import (
     DecimalField,
     Exists,
@@ -23,6 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from catalog.models import (
+    Availability,
     CategoryPage,
     ProductGalleryImage,
     ProductPage,
@@ -30,6 +30,7 @@ from catalog.models import (
     ShopIndexPage,
     ShopSettings,
     Stock,
+    availability_filter,
     availability_for,
 )
 
@@ -316,19 +317,13 @@ def stock_rows(
     a list: only those vendors' products, an empty list: nothing). The stock view takes it
     from `catalog.permissions.stock_vendor_scope(user)`.
     """
-    qs = ProductVariant.objects.select_related("page", "page__vendor").annotate(
-        quantity=Coalesce("stock__quantity", Value(0))
-    )
+    qs = ProductVariant.objects.select_related("page", "page__vendor").with_quantity()
     if restrict_to_vendor_ids is not None:
         qs = qs.filter(page__vendor_id__in=restrict_to_vendor_ids)
     if vendor_id is not None:
         qs = qs.filter(page__vendor_id=vendor_id)
     if query:
         qs = qs.filter(Q(sku__icontains=query) | Q(page__title__icontains=query))
-    if availability == "sold_out":
-        qs = qs.filter(quantity__lte=0)
-    elif availability == "low_stock":
-        qs = qs.filter(quantity__gt=0, quantity__lte=settings.LOW_STOCK_THRESHOLD)
-    elif availability == "in_stock":
-        qs = qs.filter(quantity__gt=settings.LOW_STOCK_THRESHOLD)
+    if availability in Availability.values:
+        qs = qs.filter(availability_filter(availability))
     return qs.order_by("page__title", "sort_order", "pk")
