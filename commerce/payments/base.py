@@ -153,6 +153,14 @@ class PaymentProvider:
         """Refund `amount_minor` of a succeeded payment. Raises `ProviderError` when refused."""
         raise NotImplementedError
 
+    def refund_state(self, request: RefundRequest) -> RefundResult | None:
+        """What became of the refund `request` asked for earlier, when the answer to `refund`
+        was lost (found by its order and refund number, never by a new refund): its result when
+        the provider accepted it, as `refund` would have answered; `None` when the provider
+        refused it or never received it, so nothing was given back. Raises `ProviderError` when
+        the provider cannot tell now."""
+        raise NotImplementedError
+
     def client_config(self) -> dict[str, str]:
         """What the browser needs to collect a payment method (e.g. the publishable key)."""
         return {}

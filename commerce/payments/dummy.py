@@ -112,3 +112,8 @@ class DummyProvider(PaymentProvider):
             "metadata": {"order_number": request.order_number},
         }
         return RefundResult(reference=reference, events=(self._event("charge.refunded", charge),))
+
+    def refund_state(self, request: RefundRequest) -> RefundResult | None:
+        # No money moves and nothing is kept: every refund asked of the dummy is accepted,
+        # so asked again it answers as `refund` did.
+        return self.refund(request)

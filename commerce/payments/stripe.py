@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 # pm_ (PaymentMethod), card_ and src_ (older objects Stripe still accepts as payment methods).
 PAYMENT_METHOD_ID = re.compile(r"^(pm|card|src)_[A-Za-z0-9_]{1,250}$")
+# A refund in any other status (succeeded, pending, requires_action) is accepted by Stripe.
+REFUSED_REFUND_STATUSES = ("failed", "canceled")
 # Stripe's own default tolerance: a delivery signed more than five minutes ago is a replay.
 WEBHOOK_TOLERANCE_SECONDS = 300
 
@@ -218,9 +220,35 @@ class StripeProvider(PaymentProvider):
             logger.warning("Stripe refused refund %s: %s", request.idempotency_key, error)
             raise ProviderError(f"Stripe refused the refund: {message}", code="refund_refused")
         data = refund.to_dict()
-        if data.get("status") in ("failed", "canceled"):
+        if data.get("status") in REFUSED_REFUND_STATUSES:
             raise ProviderError(f"Stripe refused the refund ({data['status']}).")
         return RefundResult(reference=data["id"])
+
+    def refund_state(self, request: RefundRequest) -> RefundResult | None:
+        if not request.payment_reference:
+            return None  # `refund` was refused for want of a payment to refund
+        wanted = {
+            "order_number": request.order_number,
+            "refund_number": str(request.refund_number),
+        }
+        try:
+            refunds = self.client.v1.refunds.list(
+                params={"payment_intent": request.payment_reference, "limit": 100}
+            )
+            found = next(
+                (
+                    data
+                    for data in (refund.to_dict() for refund in refunds.auto_paging_iter())
+                    if {key: (data.get("metadata") or {}).get(key) for key in wanted} == wanted
+                ),
+                None,
+            )
+        except stripe.StripeError as error:
+            logger.warning("Stripe could not tell refund %s: %s", request.idempotency_key, error)
+            raise ProviderError("The payment service is unavailable; please try again.")
+        if found is None or found.get("status") in REFUSED_REFUND_STATUSES:
+            return None
+        return RefundResult(reference=found["id"])
 
     def client_config(self) -> dict[str, str]:
         # The stand-in Stripe.js of a local API (localstripe) lives under the same base;

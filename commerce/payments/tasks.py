@@ -28,3 +28,9 @@ def payment_events_retry() -> int:
     for event_pk in event_ids:
         services.payment_event_handle(event_pk=event_pk)
     return len(event_ids)
+
+
+@shared_task(name="payments.refunds_resume")
+def refunds_resume() -> int:
+    """Settle refunds whose provider answer was lost (the process stopped mid-refund)."""
+    return services.refunds_resume()

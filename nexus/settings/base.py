@@ -226,6 +226,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.events_retry",
         "schedule": PAYMENT_EVENTS_RETRY_SECONDS,
     },
+    # Refunds whose provider answer was lost (the process stopped mid-refund).
+    "payments-refunds-resume": {"task": "payments.refunds_resume", "schedule": 300.0},
     "wishlist-notices": {"task": "commerce.wishlist_notices", "schedule": 600.0},
     # Logouts older than the refresh token lifetime protect nothing any more.
     "ended-token-sessions-purge": {
@@ -260,6 +262,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Shop rules -----------------------------------------------------------------------
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=99)
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=30)
+# A refund still pending this long lost its provider's answer (`refunds_resume`). Longer than
+# any provider call can last (the Stripe client gives up after 3 tries of 80 s).
+REFUND_RESUME_AFTER_MINUTES = env.int("REFUND_RESUME_AFTER_MINUTES", default=15)
 LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=5)
 
 # --- Auth -----------------------------------------------------------------------------

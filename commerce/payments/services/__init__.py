@@ -14,7 +14,7 @@ from commerce.payments.services.events import (
     payment_events_pending,
     payment_webhook_receive,
 )
-from commerce.payments.services.refunds import payment_refund
+from commerce.payments.services.refunds import payment_refund, refunds_resume
 from commerce.payments.services.reviews import order_review_resolve
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "payment_refund",
     "payment_start",
     "payment_webhook_receive",
+    "refunds_resume",
 ]

@@ -12,15 +12,23 @@ A refund runs in three steps, so no row lock is held while the provider is calle
    `succeeded`, refunded quantities go back into stock, the order moves to refunded when all
    its money is back, and the shopper is notified; on refusal, the refund becomes `failed` and
    its quantities are given back to the order lines, as if it had not been asked.
+
+A process that stops between steps 2 and 3 leaves the refund pending, which would block every
+later refund of the order; `refunds_resume` (a periodic task) asks the provider what became of
+such a refund and settles it through step 3.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from catalog import inventory
 from commerce import notifications
@@ -43,6 +51,8 @@ from commerce.payments.services.events import (
     refunded_total,
 )
 from vendors.permissions import is_editor
+
+logger = logging.getLogger(__name__)
 
 Status = Order.Status
 
@@ -78,7 +88,7 @@ def payment_refund(
         raise InvalidRefund("The amount must be a decimal number.", field="amount")
     refund = _refund_record(order=order, actor=actor, lines=lines, amount=amount, reason=reason)
     outcome = refund_call_provider(refund)
-    return refund_settle(refund=refund, outcome=outcome, completes_order=True, actor=actor)
+    return refund_settle(refund=refund, outcome=outcome, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -103,12 +113,7 @@ def _refund_record(
             raise RefundNotAllowed(
                 f"Order {order.number} is {label}; only paid orders can be refunded."
             )
-        payment = (
-            order.payments.select_for_update()
-            .filter(status=Payment.Status.SUCCEEDED)
-            .order_by("succeeded_at", "pk")
-            .first()
-        )
+        payment = payments_succeeded(order).select_for_update().first()
         if payment is None:
             raise RefundNotAllowed(f"Order {order.number} has no succeeded payment to refund.")
         refund_refuse_while_pending(order)
@@ -127,6 +132,11 @@ def _refund_record(
             reason=reason,
             actor=actor,
         )
+
+
+def payments_succeeded(order: Order) -> QuerySet[Payment]:
+    """The order's succeeded payments, the one it was paid with (the first success) first."""
+    return order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("succeeded_at", "pk")
 
 
 def refund_refuse_while_pending(order: Order) -> None:
@@ -235,82 +245,138 @@ def _refund_create(
     return refund
 
 
-def refund_call_provider(refund: Refund) -> base.RefundResult | base.ProviderError:
-    """Step 2: ask the provider, outside any transaction; returns its answer or its refusal."""
+def _refund_request(refund: Refund) -> base.RefundRequest:
     payment = refund.payment
     refunded_before = (
         payment.refunds.filter(status__in=Refund.COUNTED_STATUSES)
         .exclude(pk=refund.pk)
         .values_list("amount", flat=True)
     )
-    provider = provider_get(payment.provider)
+    return base.RefundRequest(
+        payment_reference=payment.reference,
+        amount_minor=to_minor_units(refund.amount, payment.currency),
+        currency=payment.currency,
+        idempotency_key=f"nexus-{refund.order.number}-refund-{refund.number}",
+        order_number=refund.order.number,
+        refund_number=refund.number,
+        refunded_before_minor=to_minor_units(sum(refunded_before, Decimal("0")), payment.currency),
+    )
+
+
+def refund_call_provider(refund: Refund) -> base.RefundResult | base.ProviderError:
+    """Step 2: ask the provider, outside any transaction; returns its answer or its refusal."""
     try:
-        return provider.refund(
-            base.RefundRequest(
-                payment_reference=payment.reference,
-                amount_minor=to_minor_units(refund.amount, payment.currency),
-                currency=payment.currency,
-                idempotency_key=f"nexus-{refund.order.number}-refund-{refund.number}",
-                order_number=refund.order.number,
-                refund_number=refund.number,
-                refunded_before_minor=to_minor_units(
-                    sum(refunded_before, Decimal("0")), payment.currency
-                ),
-            )
-        )
+        return provider_get(refund.payment.provider).refund(_refund_request(refund))
     except base.ProviderError as error:
         return error
 
 
 def refund_settle(
-    *,
-    refund: Refund,
-    outcome: base.RefundResult | base.ProviderError,
-    completes_order: bool,
-    actor,
+    *, refund: Refund, outcome: base.RefundResult | base.ProviderError, actor
 ) -> Refund:
-    """Step 3: record the provider's answer, under the order's lock.
+    """Step 3: record the provider's answer, under the order's lock; returns the refund.
 
-    `completes_order`: the refund is of the payment the order was paid with, so the order
-    moves to refunded once all of it is back (a review refund of a payment the order does not
-    keep leaves the order's status alone).
+    A refund of the payment the order was paid with moves the order to refunded once all of
+    that payment is back (a review refund of a payment the order does not keep leaves the
+    order's status alone). A refund already settled (by `refunds_resume`) is left as it is.
+    Raises `RefundRefused` (502) when the refund is failed.
     """
+    refund, _ = _refund_settle(refund=refund, outcome=outcome, actor=actor)
+    if refund.status == Refund.Status.FAILED:
+        raise RefundRefused(refund.failure_message)
+    return refund
+
+
+def _refund_settle(
+    *, refund: Refund, outcome: base.RefundResult | base.ProviderError, actor
+) -> tuple[Refund, bool]:
+    """`refund_settle` without the exception; also says whether this call settled it."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=refund.order_id)
         refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if refund.status != Refund.Status.PENDING:
+            return refund, False
         quantities = dict(refund.lines.values_list("order_line_id", "quantity"))
         if isinstance(outcome, base.ProviderError):
-            refund.status = Refund.Status.FAILED
-            refund.failure_message = outcome.message
-            refund.save(update_fields=["status", "failure_message"])
-            for line_id, quantity in quantities.items():
-                OrderLine.objects.filter(pk=line_id).update(
-                    refunded_quantity=F("refunded_quantity") - quantity
-                )
+            _refund_fail(refund, outcome.message, quantities)
         else:
-            refund.status = Refund.Status.SUCCEEDED
-            refund.reference = outcome.reference
-            refund.save(update_fields=["status", "reference"])
-            _restock(quantities)
-            payment = refund.payment
-            if (
-                completes_order
-                and order.status in REFUNDABLE_STATUSES
-                and refunded_total(payment) >= payment.amount
-            ):
-                order_transition(
-                    order=order,
-                    to_status=Status.REFUNDED,
-                    actor=actor,
-                    note=f"Refund {refund.number}: {refund.amount} {refund.currency}."
-                    + (f" {refund.reason}" if refund.reason else ""),
-                )
-            notifications.notify_refund(refund=refund)
-            for event in outcome.events:
-                payment_event_receive(provider=payment.provider, event=event)
-    if isinstance(outcome, base.ProviderError):
-        raise RefundRefused(outcome.message)
-    return refund
+            _refund_succeed(refund, outcome, quantities, order=order, actor=actor)
+    return refund, True
+
+
+def _refund_fail(refund: Refund, message: str, quantities: Mapping[int, int]) -> None:
+    """The provider gave nothing back: the refund's quantities are left to refund again."""
+    refund.status = Refund.Status.FAILED
+    refund.failure_message = message
+    refund.save(update_fields=["status", "failure_message"])
+    for line_id, quantity in quantities.items():
+        OrderLine.objects.filter(pk=line_id).update(
+            refunded_quantity=F("refunded_quantity") - quantity
+        )
+
+
+def _refund_succeed(
+    refund: Refund,
+    result: base.RefundResult,
+    quantities: Mapping[int, int],
+    *,
+    order: Order,
+    actor,
+) -> None:
+    refund.status = Refund.Status.SUCCEEDED
+    refund.reference = result.reference
+    refund.save(update_fields=["status", "reference"])
+    _restock(quantities)
+    payment = refund.payment
+    if (
+        order.status in REFUNDABLE_STATUSES
+        and payment.pk == payments_succeeded(order).values_list("pk", flat=True).first()
+        and refunded_total(payment) >= payment.amount
+    ):
+        order_transition(
+            order=order,
+            to_status=Status.REFUNDED,
+            actor=actor,
+            note=f"Refund {refund.number}: {refund.amount} {refund.currency}."
+            + (f" {refund.reason}" if refund.reason else ""),
+        )
+    notifications.notify_refund(refund=refund)
+    for event in result.events:
+        payment_event_receive(provider=payment.provider, event=event)
+
+
+# Why a refund the provider has no record of is settled failed.
+REFUND_NOT_MADE = (
+    "The payment provider has no refund for this request (its answer was lost); nothing was "
+    "given back, so it can be refunded again."
+)
+
+
+def refunds_resume(*, now: datetime | None = None) -> int:
+    """Settle the refunds left pending longer than `REFUND_RESUME_AFTER_MINUTES` (the process
+    that asked the provider stopped before settling; the pending refund blocks every later
+    refund of its order); returns how many this run settled.
+
+    Each is looked up at its provider (`refund_state`, outside any transaction; never a new
+    refund) and settled as `refund_settle` would have settled the lost answer: accepted, it
+    succeeds (stock back, order refunded when all its money is, shopper notified); refused or
+    unknown to the provider, it fails and its quantities can be refunded again. While the
+    provider cannot tell, the refund stays pending for the next run. Safe to run twice or
+    concurrently: `refund_settle` settles a refund once, under the order's lock.
+    """
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.REFUND_RESUME_AFTER_MINUTES)
+    stale = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lte=cutoff)
+    settled = 0
+    for refund in stale.select_related("payment", "order").order_by("pk"):
+        try:
+            result = provider_get(refund.payment.provider).refund_state(_refund_request(refund))
+        except base.ProviderError as error:
+            logger.warning("Refund %s stays pending: %s", refund.pk, error.message)
+            continue
+        outcome = result if result is not None else base.ProviderError(REFUND_NOT_MADE)
+        _, changed = _refund_settle(refund=refund, outcome=outcome, actor=None)
+        settled += changed
+    return settled
 
 
 def _restock(quantities: Mapping[int, int]) -> None:

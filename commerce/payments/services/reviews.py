@@ -26,6 +26,7 @@ from commerce.payments.exceptions import (
 from commerce.payments.models import Payment, Refund
 from commerce.payments.services.events import refunded_total
 from commerce.payments.services.refunds import (
+    payments_succeeded,
     refund_call_provider,
     refund_refuse_while_pending,
     refund_settle,
@@ -117,9 +118,7 @@ def _reinstate(order: Order, *, actor, note: str) -> None:
 
 def _payments_to_refund(order: Order) -> list[tuple[Payment, object]]:
     """(payment, amount left on it) for each payment the order does not keep."""
-    succeeded = list(
-        order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("succeeded_at", "pk")
-    )
+    succeeded = list(payments_succeeded(order))
     if order.status in (Status.PAID, Status.FULFILLED, Status.COMPLETED, Status.REFUNDED):
         succeeded = succeeded[1:]  # the first success paid the order
     left = [(payment, payment.amount - refunded_total(payment)) for payment in succeeded]
@@ -158,8 +157,6 @@ def _resolve_by_refund(*, order: Order, actor, note: str) -> Order:
             )
         outcome = refund_call_provider(refund)
         # Raises `RefundRefused` on refusal: the flag stays, earlier refunds are kept.
-        refunded.append(
-            refund_settle(refund=refund, outcome=outcome, completes_order=False, actor=actor)
-        )
+        refunded.append(refund_settle(refund=refund, outcome=outcome, actor=actor))
     order.refresh_from_db()
     return order

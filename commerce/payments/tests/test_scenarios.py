@@ -12,19 +12,27 @@ where the dummy run uses Stripe's generic decline card.
 import json
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from commerce.models import Order, OrderStatusChange
 from commerce.orders import orders_expire
-from commerce.payments import services
+from commerce.payments import base, services
 from commerce.payments.base import PaymentMethodInput, PaymentRequest
-from commerce.payments.exceptions import InvalidRefund, OrderNotPayable, RefundNotAllowed
+from commerce.payments.exceptions import (
+    InvalidRefund,
+    OrderNotPayable,
+    RefundInProgress,
+    RefundNotAllowed,
+)
 from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.money import to_minor_units
 from commerce.payments.providers import provider_get
+from commerce.payments.services import refunds
 from commerce.payments.stripe import stripe_event_normalise
 from commerce.payments.tests.support import (
     WEBHOOK_PATH,
@@ -363,3 +371,148 @@ def test_staff_refund_a_payment_that_arrived_after_expiry(shop, editor, paid_not
         ).exists()
     )
     assert Refund.objects.filter(order=order).count() == 1
+
+
+# --- A refund whose provider answer was lost (the process stopped mid-refund) -----------------
+
+
+class ProcessStopped(Exception):
+    """Stands for the process dying at that point (deploy, OOM kill)."""
+
+
+def _stop(*args, **kwargs):
+    raise ProcessStopped
+
+
+def _paid(shop: Shop) -> tuple[Order, Payment]:
+    order = make_reserved_order()
+    payment = _pay(shop, order, "success")
+    assert shop.handled(payment, "payment_intent.succeeded") is not None
+    order.refresh_from_db()
+    return order, payment
+
+
+def _refund_interrupted(order, editor, *, step: str) -> Refund:
+    """`payment_refund` stops after the provider call (`refund_settle`) or before it
+    (`refund_call_provider`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(refunds, step, _stop)
+        with pytest.raises(ProcessStopped):
+            services.payment_refund(order=order, actor=editor, reason="Returned")
+    return Refund.objects.get(order=order)
+
+
+def _later(minutes: int):
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def _refund_state(order: Order) -> list:
+    order.refresh_from_db()
+    return [
+        order.status,
+        list(Refund.objects.filter(order=order).values_list("status", "failure_message")),
+        [line.refunded_quantity for line in order.lines.order_by("pk")],
+        [stock_of(line) for line in order.lines.order_by("pk")],
+    ]
+
+
+@pytest.fixture
+def stripe_shop(site_tree, stripe_live, live_server):
+    return Shop("stripe", live_server.url, stripe_live)
+
+
+def test_a_refund_the_provider_made_before_the_process_stopped_is_settled_by_the_sweep(
+    shop, editor, paid_notifications, settings
+):
+    settings.REFUND_RESUME_AFTER_MINUTES = 15
+    order, payment = _paid(shop)
+    refund = _refund_interrupted(order, editor, step="refund_settle")
+    pending = [
+        Order.Status.PAID,
+        [(Refund.Status.PENDING, "")],
+        [2, 1],  # counted against what is left while pending
+        [8, 9],  # not restocked yet
+    ]
+    assert _refund_state(order) == pending
+    with pytest.raises(RefundInProgress):
+        services.payment_refund(order=order, actor=editor)
+
+    assert refunds.refunds_resume(now=_later(14)) == 0  # not stale yet: maybe still talking
+    assert _refund_state(order) == pending
+
+    assert refunds.refunds_resume(now=_later(16)) == 1
+
+    assert _refund_state(order) == [
+        Order.Status.REFUNDED,
+        [(Refund.Status.SUCCEEDED, "")],
+        [2, 1],
+        [10, 10],
+    ]
+    refund.refresh_from_db()
+    assert refund.reference.startswith("re_")
+    assert paid_notifications["refund"] == [refund.pk]
+    last = order.status_changes.order_by("pk").last()
+    assert (last.from_status, last.to_status, last.actor) == ("paid", "refunded", None)
+    assert last.note == "Refund 1: 34.00 EUR. Returned"
+
+    # Run again, or the stopped process's answer arriving after all: settled once.
+    assert refunds.refunds_resume(now=_later(30)) == 0
+    late = refunds.refund_settle(
+        refund=refund, outcome=base.RefundResult(reference="re_late"), actor=editor
+    )
+    assert late.reference == refund.reference
+    assert _refund_state(order)[1:] == [[(Refund.Status.SUCCEEDED, "")], [2, 1], [10, 10]]
+    assert paid_notifications["refund"] == [refund.pk]
+
+
+def test_a_refund_stopped_before_it_reached_stripe_is_settled_failed_and_can_be_made_again(
+    stripe_shop, editor, paid_notifications
+):
+    order, payment = _paid(stripe_shop)
+    _refund_interrupted(order, editor, step="refund_call_provider")
+
+    assert refunds.refunds_resume(now=_later(16)) == 1
+
+    assert _refund_state(order) == [
+        Order.Status.PAID,
+        [(Refund.Status.FAILED, refunds.REFUND_NOT_MADE)],
+        [0, 0],
+        [8, 9],
+    ]
+    assert paid_notifications["refund"] == []
+    assert refunds.refunds_resume(now=_later(30)) == 0
+
+    again = services.payment_refund(order=order, actor=editor)
+
+    assert (again.number, again.status, again.amount) == (
+        2,
+        Refund.Status.SUCCEEDED,
+        Decimal("34.00"),
+    )
+    assert _refund_state(order) == [
+        Order.Status.REFUNDED,
+        [(Refund.Status.FAILED, refunds.REFUND_NOT_MADE), (Refund.Status.SUCCEEDED, "")],
+        [2, 1],
+        [10, 10],
+    ]
+
+
+def test_a_refund_stays_pending_while_stripe_cannot_be_asked(
+    stripe_shop, editor, paid_notifications, settings
+):
+    order, payment = _paid(stripe_shop)
+    refund = _refund_interrupted(order, editor, step="refund_settle")
+    pending = _refund_state(order)
+    assert pending == [Order.Status.PAID, [(Refund.Status.PENDING, "")], [2, 1], [8, 9]]
+    reachable = settings.STRIPE_API_BASE
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    assert refunds.refunds_resume(now=_later(16)) == 0
+    assert _refund_state(order) == pending
+    assert paid_notifications["refund"] == []
+
+    settings.STRIPE_API_BASE = reachable
+    assert refunds.refunds_resume(now=_later(21)) == 1
+    refund.refresh_from_db()
+    assert (refund.status, refund.reference[:3]) == (Refund.Status.SUCCEEDED, "re_")
+    assert _refund_state(order)[0] == Order.Status.REFUNDED
