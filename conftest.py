@@ -1,4 +1,5 @@
-"""Project-wide fixtures: the Wagtail site tree, the service gates and the browser.
+"""Project-wide fixtures: the Wagtail site tree, the service gates, Celery run in-process
+(`eager_celery`) and the browser.
 
 Service-backed tests ask for `server_database`, `redis_url`, `broker_url` or `chromium_browser`.
 When the service is not configured they skip with the reason; with REQUIRE_SERVICES=1 (CI) the
@@ -95,6 +96,18 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("search"):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in the test process even when a broker is configured (the worker tests
+    start their own worker)."""
+    from nexus.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -87,6 +87,24 @@ class WishlistItem(models.Model):
         return f"{self.user} saved {self.product_id}"
 
 
+class WishlistWatch(models.Model):
+    """What shoppers who wishlisted a product last saw of it: its "from" price and whether it
+    was in stock. The periodic `commerce.wishlist_notices` task compares the live product with
+    this row to notice a price drop or a return to stock, then updates it."""
+
+    # Not a foreign key: a watch outlives its product harmlessly (a deleted product is simply
+    # not scanned again), and deleting a product never waits on this table.
+    product_id = models.PositiveBigIntegerField(unique=True)
+    price = models.DecimalField(**MONEY)
+    is_in_stock = models.BooleanField()
+    # Bumped on every change seen; part of the notices' keys, so each change is told once.
+    changes = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"product {self.product_id}: {self.price}, in stock {self.is_in_stock}"
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Pending payment"

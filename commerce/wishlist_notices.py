@@ -14,9 +14,8 @@ from django.db import transaction
 
 from catalog.money import money
 from catalog.selectors import live_products, products_annotated
-from commerce.models import WishlistItem
+from commerce.models import WishlistItem, WishlistWatch
 from commerce.notifications import email_context
-from commerce.outbox.models import WishlistWatch
 from commerce.outbox.services import email_send_once, outbox_message_add
 
 

@@ -59,20 +59,3 @@ class SentEmail(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} -> {self.recipients}"
 
-
-class WishlistWatch(models.Model):
-    """What shoppers who wishlisted a product last saw of it: its "from" price and whether it
-    was in stock. The periodic `commerce.wishlist_notices` task compares the live product with
-    this row to notice a price drop or a return to stock, then updates it."""
-
-    # Not a foreign key: the row outlives nothing (deleted products are simply not scanned)
-    # and the outbox app does not depend on the catalog's tables.
-    product_id = models.PositiveBigIntegerField(unique=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2)
-    is_in_stock = models.BooleanField()
-    # Bumped on every change seen; part of the notices' keys, so each change is told once.
-    changes = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"product {self.product_id}: {self.price}, in stock {self.is_in_stock}"

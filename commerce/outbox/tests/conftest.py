@@ -1,4 +1,5 @@
-"""Fixtures of the outbox and notification tests: paid orders and Celery run in-process."""
+"""Fixtures of the outbox and notification tests: paid orders (Celery runs in-process with the
+project-wide `eager_celery`)."""
 
 import pytest
 
@@ -6,18 +7,6 @@ from accounts.tests.factories import UserFactory
 from catalog.tests.factories import make_product
 from commerce.tests.factories import make_order
 from vendors.tests.factories import make_vendor
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run in the test process even when a broker is configured (the worker tests
-    start their own worker)."""
-    from nexus.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

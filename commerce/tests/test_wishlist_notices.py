@@ -7,8 +7,8 @@ from accounts.tests.factories import UserFactory
 from catalog import inventory
 from catalog.tests.factories import make_product
 from commerce import tasks
-from commerce.models import WishlistItem
-from commerce.outbox.models import OutboxMessage, WishlistWatch
+from commerce.models import WishlistItem, WishlistWatch
+from commerce.outbox.models import OutboxMessage
 from vendors.tests.factories import make_vendor
 
 pytestmark = pytest.mark.django_db
