@@ -229,10 +229,6 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_title} ({self.sku})"
 
-    @property
-    def is_shipped(self) -> bool:
-        return self.shipped_at is not None
-
 
 class OrderStatusChange(models.Model):
     """One row per status transition: who, when, from, to. A staff review resolved without a

@@ -205,13 +205,36 @@ def order_lines_ship(
     `InvalidOrderTransition` (409) when an order is not paid, `LinesAlreadyShipped` (409) when a
     line was already shipped. Nothing changes when it raises.
     """
-    from commerce import notifications
+    _ship_permission_check(actor=actor, vendor=vendor)
+    line_ids, carrier, tracking_number = _shipment_clean(
+        order_line_ids=order_line_ids, carrier=carrier, tracking_number=tracking_number
+    )
+    with transaction.atomic():
+        orders, lines = _shipment_lock(line_ids=line_ids, vendor=vendor)
+        _shipment_check(orders=orders, lines=lines)
+        now = timezone.now()
+        for line in lines:
+            line.shipped_at = now
+            line.carrier = carrier
+            line.tracking_number = tracking_number
+        OrderLine.objects.bulk_update(lines, ["shipped_at", "carrier", "tracking_number"])
+        _shipment_conclude(orders=orders, lines=lines, actor=actor)
+    return lines
 
-    if actor is not None:
-        if not vendor_policy.user_can_manage_vendor(actor, vendor):
-            raise OrderLineNotFound("No order line of this vendor is yours to ship.")
-        if not vendor_policy.user_can_edit_vendor_content(actor, vendor):
-            raise VendorSuspended("This vendor is suspended: its lines cannot be shipped.")
+
+def _ship_permission_check(*, actor, vendor) -> None:
+    if actor is None:
+        return
+    if not vendor_policy.user_can_manage_vendor(actor, vendor):
+        raise OrderLineNotFound("No order line of this vendor is yours to ship.")
+    if not vendor_policy.user_can_edit_vendor_content(actor, vendor):
+        raise VendorSuspended("This vendor is suspended: its lines cannot be shipped.")
+
+
+def _shipment_clean(
+    *, order_line_ids: Iterable[int], carrier: str, tracking_number: str
+) -> tuple[list[int], str, str]:
+    """The line ids (sorted, once each), carrier and tracking number, checked."""
     line_ids = sorted({int(line_id) for line_id in order_line_ids})
     carrier = (carrier or "").strip()
     tracking_number = (tracking_number or "").strip()
@@ -221,65 +244,63 @@ def order_lines_ship(
         raise InvalidShipment("Name the carrier.", field="carrier")
     if len(carrier) > 100 or len(tracking_number) > 100:
         raise InvalidShipment("Carrier and tracking number are at most 100 characters.")
+    return line_ids, carrier, tracking_number
 
-    with transaction.atomic():
-        order_ids = sorted(
-            set(
-                OrderLine.objects.filter(pk__in=line_ids, vendor=vendor).values_list(
-                    "order_id", flat=True
-                )
+
+def _shipment_lock(*, line_ids: list[int], vendor) -> tuple[dict[int, Order], list[OrderLine]]:
+    """Lock the orders of `vendor`'s lines (ascending id), then the lines; every line must be
+    `vendor`'s."""
+    order_ids = sorted(
+        set(
+            OrderLine.objects.filter(pk__in=line_ids, vendor=vendor).values_list(
+                "order_id", flat=True
             )
         )
-        orders = {
-            order.pk: order
-            for order in Order.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")
-        }
-        lines = list(
-            OrderLine.objects.select_for_update()
-            .filter(pk__in=line_ids, vendor=vendor)
-            .order_by("pk")
-        )
-        missing = sorted(set(line_ids) - {line.pk for line in lines})
-        if missing:
-            raise OrderLineNotFound(
-                f"No order line {', '.join(map(str, missing))} for this vendor."
-            )
-        shipped = [line for line in lines if line.shipped_at is not None]
-        if shipped:
-            raise LinesAlreadyShipped(
-                "Already shipped: "
-                + ", ".join(f"{line.product_title} ({line.sku})" for line in shipped)
-            )
-        for order in orders.values():
-            if order.status != Status.PAID:
-                raise InvalidOrderTransition(
-                    f"Order {order.number} is {_label(order.status)}; only paid orders can be "
-                    "shipped."
-                )
-        now = timezone.now()
-        for line in lines:
-            line.shipped_at = now
-            line.carrier = carrier
-            line.tracking_number = tracking_number
-        OrderLine.objects.bulk_update(lines, ["shipped_at", "carrier", "tracking_number"])
+    )
+    orders = {
+        order.pk: order
+        for order in Order.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")
+    }
+    lines = list(
+        OrderLine.objects.select_for_update().filter(pk__in=line_ids, vendor=vendor).order_by("pk")
+    )
+    missing = sorted(set(line_ids) - {line.pk for line in lines})
+    if missing:
+        raise OrderLineNotFound(f"No order line {', '.join(map(str, missing))} for this vendor.")
+    return orders, lines
 
-        lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
-        for line in lines:
-            lines_by_order[line.order_id].append(line)
-        for order_id, order_lines in sorted(lines_by_order.items()):
-            order = orders[order_id]
-            has_unshipped = (
-                OrderLine.objects.filter(order_id=order_id, shipped_at__isnull=True)
-                # A fully refunded line needs no shipping.
-                .exclude(refunded_quantity__gte=F("quantity"))
-                .exists()
+
+def _shipment_check(*, orders: dict[int, Order], lines: list[OrderLine]) -> None:
+    shipped = [line for line in lines if line.shipped_at is not None]
+    if shipped:
+        raise LinesAlreadyShipped(
+            "Already shipped: "
+            + ", ".join(f"{line.product_title} ({line.sku})" for line in shipped)
+        )
+    for order in orders.values():
+        if order.status != Status.PAID:
+            raise InvalidOrderTransition(
+                f"Order {order.number} is {_label(order.status)}; only paid orders can be shipped."
             )
-            if not has_unshipped:
-                order_transition(
-                    order=order,
-                    to_status=Status.FULFILLED,
-                    actor=actor,
-                    note="Every line shipped.",
-                )
-            notifications.notify_lines_shipped(order=order, lines=order_lines)
-    return lines
+
+
+def _shipment_conclude(*, orders: dict[int, Order], lines: list[OrderLine], actor) -> None:
+    """Fulfil each order with nothing left to ship, and tell its shopper what was shipped."""
+    from commerce import notifications
+
+    lines_by_order: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        lines_by_order[line.order_id].append(line)
+    for order_id, order_lines in sorted(lines_by_order.items()):
+        order = orders[order_id]
+        has_unshipped = (
+            OrderLine.objects.filter(order_id=order_id, shipped_at__isnull=True)
+            # A fully refunded line needs no shipping.
+            .exclude(refunded_quantity__gte=F("quantity"))
+            .exists()
+        )
+        if not has_unshipped:
+            order_transition(
+                order=order, to_status=Status.FULFILLED, actor=actor, note="Every line shipped."
+            )
+        notifications.notify_lines_shipped(order=order, lines=order_lines)

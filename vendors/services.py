@@ -224,14 +224,6 @@ def vendor_member_add(
     return membership
 
 
-@transaction.atomic
-def vendor_member_remove(*, vendor: Vendor, user) -> None:
-    """End `user`'s membership of `vendor` and take them out of its group."""
-    VendorMembership.objects.filter(vendor=vendor, user=user).delete()
-    if vendor.group_id:
-        user.groups.remove(vendor.group_id)
-
-
 def _locked(vendor: Vendor) -> Vendor:
     return Vendor.objects.select_for_update().get(pk=vendor.pk)
 

@@ -76,6 +76,16 @@ def payment_start(
         provider.check_method(method)
     except base.InvalidPaymentMethod as error:
         raise InvalidPaymentMethod(str(error), field="payment_method")
+    order, payment = _attempt_record(order=order, provider=provider)
+    result = _attempt_call(
+        provider=provider, payment=payment, request=_attempt_request(order, payment, method)
+    )
+    return _attempt_settle(provider=provider, payment=payment, result=result)
+
+
+def _attempt_record(*, order: Order, provider: base.PaymentProvider) -> tuple[Order, Payment]:
+    """Record the attempt (or take up the one whose outcome is unknown) under the order's
+    lock; returns the locked order and the attempt."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         _ensure_payable(order)
@@ -92,17 +102,21 @@ def payment_start(
             and latest.status == Payment.Status.CREATED
             and latest.provider == provider.name
         ):
-            payment = latest  # outcome unknown: retry it under the same idempotency key
-        else:
-            payment = Payment.objects.create(
-                order=order,
-                provider=provider.name,
-                attempt=(latest.attempt + 1) if latest else 1,
-                amount=order.total,
-                currency=order.currency,
-            )
+            return order, latest  # outcome unknown: retry it under the same idempotency key
+        payment = Payment.objects.create(
+            order=order,
+            provider=provider.name,
+            attempt=(latest.attempt + 1) if latest else 1,
+            amount=order.total,
+            currency=order.currency,
+        )
+    return order, payment
 
-    request = base.PaymentRequest(
+
+def _attempt_request(
+    order: Order, payment: Payment, method: base.PaymentMethodInput
+) -> base.PaymentRequest:
+    return base.PaymentRequest(
         order_number=order.number,
         payment_id=payment.pk,
         attempt=payment.attempt,
@@ -113,8 +127,14 @@ def payment_start(
         description=f"Order {order.number}",
         email=order.email,
     )
+
+
+def _attempt_call(
+    *, provider: base.PaymentProvider, payment: Payment, request: base.PaymentRequest
+) -> base.PaymentResult:
+    """The provider call, outside any transaction."""
     try:
-        result = provider.start_payment(request)
+        return provider.start_payment(request)
     except base.InvalidPaymentMethod as error:
         # Refused before anything reached the provider: nothing was charged.
         Payment.objects.filter(pk=payment.pk, status=Payment.Status.CREATED).update(
@@ -127,6 +147,11 @@ def payment_start(
     except base.ProviderError as error:
         raise PaymentProviderUnavailable(error.message)
 
+
+def _attempt_settle(
+    *, provider: base.PaymentProvider, payment: Payment, result: base.PaymentResult
+) -> Payment:
+    """Record the provider's answer on the attempt (under its lock) and receive its events."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if result.reference and not payment.reference:
