@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class OutboxConfig(AppConfig):
-    """The outbox, and the home of commerce's background work (see commerce/tasks.py)."""
+    """The transactional outbox: side effects recorded with their cause, delivered by Celery
+    (see `commerce.outbox.models`)."""
 
     name = "commerce.outbox"
     label = "outbox"

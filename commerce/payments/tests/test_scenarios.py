@@ -22,6 +22,7 @@ from accounts.tests.factories import UserFactory
 from commerce.models import Order, OrderStatusChange
 from commerce.orders import orders_expire
 from commerce.payments import base, services
+from commerce.payments import tasks as payment_tasks
 from commerce.payments.base import PaymentMethodInput, PaymentRequest
 from commerce.payments.exceptions import (
     InvalidRefund,
@@ -516,3 +517,22 @@ def test_a_refund_stays_pending_while_stripe_cannot_be_asked(
     refund.refresh_from_db()
     assert (refund.status, refund.reference[:3]) == (Refund.Status.SUCCEEDED, "re_")
     assert _refund_state(order)[0] == Order.Status.REFUNDED
+
+
+def test_beat_runs_the_refund_sweep(site_tree, dummy_settings, editor, paid_notifications):
+    schedule = dummy_settings.CELERY_BEAT_SCHEDULE["payments-refunds-resume"]
+    assert (schedule["task"], schedule["schedule"]) == (payment_tasks.refunds_resume.name, 300.0)
+    order, payment = _paid(Shop("dummy"))
+    refund = _refund_interrupted(order, editor, step="refund_settle")
+    assert payment_tasks.refunds_resume.run() == 0  # just recorded
+
+    Refund.objects.filter(pk=refund.pk).update(created_at=_later(-16))
+    assert payment_tasks.refunds_resume.run() == 1
+
+    assert _refund_state(order) == [
+        Order.Status.REFUNDED,
+        [(Refund.Status.SUCCEEDED, "")],
+        [2, 1],
+        [10, 10],
+    ]
+    assert paid_notifications["refund"] == [refund.pk]
