@@ -424,21 +424,31 @@ def main() -> int:
 
         load.phase = "worker"
         time.sleep(args.seconds / 3)
-        victim = workers[-1]
-        deadline = time.monotonic() + args.seconds
-        while not victim.in_flight() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        killed_tasks = victim.in_flight()
-        victim.kill()
-        killed_at = time.monotonic()
-        start_worker()
+        # A task seen in flight may still finish before the kill lands (its log line, written
+        # before its acknowledgement, shows it); then it was not killed mid-task, and the
+        # replacement is killed in turn, up to three times.
+        replacements = len(workers)
+        killed_tasks: list[str] = []
+        for _ in range(3):
+            victim = workers[-1]
+            deadline = time.monotonic() + args.seconds
+            while not victim.in_flight() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen = victim.in_flight()
+            victim.kill()
+            killed_at = time.monotonic()
+            start_worker()
+            killed_tasks = [task for task in seen if task in victim.in_flight()]
+            if killed_tasks:
+                break
         report["worker_replaced_seconds"] = round(time.monotonic() - killed_at, 1)
         time.sleep(max(args.seconds * 2 / 3 - (time.monotonic() - killed_at), 0))
         load.finish()
 
         caught_up = report["rabbit_backlog_seconds"]
         settled = backlog.wait_delivered(*backlog.high_water(), seconds=args.settle)
-        redelivered = [t for t in killed_tasks if t in workers[-1].received_ids()]
+        received_after = set().union(*(worker.received_ids() for worker in workers[replacements:]))
+        redelivered = [task for task in killed_tasks if task in received_after]
 
         numbers_file = workdir / "numbers.json"
         numbers_file.write_text(json.dumps(load.placed))
