@@ -40,6 +40,7 @@ from commerce.payments.tests.support import (
     make_reserved_order,
     stock_of,
     stripe_event,
+    stripe_payment_method,
     stripe_signature,
     wait_for,
 )
@@ -68,14 +69,7 @@ class Shop:
         number = CARDS[self.provider][outcome]
         if self.provider == "dummy":
             return PaymentMethodInput(card_number=number)
-        # What Stripe.js's createPaymentMethod does in the browser.
-        payment_method = provider_get("stripe").client.v1.payment_methods.create(
-            params={
-                "type": "card",
-                "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
-            }
-        )
-        return PaymentMethodInput(payment_method_id=payment_method.id)
+        return PaymentMethodInput(payment_method_id=stripe_payment_method(number))
 
     def handled(self, payment: Payment, event_type: str) -> PaymentEvent | None:
         """Wait until an event of `event_type` about `payment` has been handled."""

@@ -2,15 +2,18 @@
 Chromium with localstripe's stand-in Stripe.js (the same page real Stripe.js drives)."""
 
 import json
-import urllib.request
 
 import pytest
 from django.urls import reverse
 
 from commerce.models import Order
 from commerce.payments.models import Payment
-from commerce.payments.providers import provider_get
-from commerce.payments.tests.support import PUBLISHABLE_KEY, make_reserved_order, wait_for
+from commerce.payments.tests.support import (
+    localstripe_authenticate,
+    make_reserved_order,
+    stripe_payment_method,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.services,
@@ -18,28 +21,6 @@ pytestmark = [
 ]
 
 THREE_D_SECURE_CARD = "4000002500003155"
-
-
-def _payment_method(number: str) -> str:
-    payment_method = provider_get("stripe").client.v1.payment_methods.create(
-        params={
-            "type": "card",
-            "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
-        }
-    )
-    return payment_method.id
-
-
-def _authenticate_in_browser(localstripe: str, client_secret: str, *, success: bool) -> dict:
-    """What localstripe's stripe.confirmCardPayment sends when the shopper answers 3-D Secure."""
-    intent_id = client_secret.split("_secret_")[0]
-    request = urllib.request.Request(
-        f"{localstripe}/v1/payment_intents/{intent_id}/_authenticate?success={str(success).lower()}",
-        data=json.dumps({"key": PUBLISHABLE_KEY, "client_secret": client_secret}).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
 
 
 @pytest.fixture
@@ -60,7 +41,7 @@ def test_a_card_needing_3d_secure_gets_the_client_secret_then_pays(
 ):
     client.force_login(order.user)
 
-    response = _post_payment_method(client, order, _payment_method(THREE_D_SECURE_CARD))
+    response = _post_payment_method(client, order, stripe_payment_method(THREE_D_SECURE_CARD))
 
     assert response.status_code == 201
     body = response.json()
@@ -72,7 +53,7 @@ def test_a_card_needing_3d_secure_gets_the_client_secret_then_pays(
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
 
-    intent = _authenticate_in_browser(stripe_live.url, body["client_secret"], success=True)
+    intent = localstripe_authenticate(stripe_live.url, body["client_secret"], success=True)
 
     assert intent["status"] == "succeeded"
     assert wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.PAID)
@@ -85,10 +66,10 @@ def test_a_card_needing_3d_secure_gets_the_client_secret_then_pays(
 
 def test_failed_3d_secure_leaves_the_order_payable_with_a_new_attempt(client, order, stripe_live):
     client.force_login(order.user)
-    body = _post_payment_method(client, order, _payment_method(THREE_D_SECURE_CARD)).json()
+    body = _post_payment_method(client, order, stripe_payment_method(THREE_D_SECURE_CARD)).json()
 
-    _authenticate_in_browser(stripe_live.url, body["client_secret"], success=False)
-    retry = _post_payment_method(client, order, _payment_method("4242424242424242"))
+    localstripe_authenticate(stripe_live.url, body["client_secret"], success=False)
+    retry = _post_payment_method(client, order, stripe_payment_method("4242424242424242"))
 
     assert retry.status_code == 201
     assert retry.json()["requires_action"] is False
@@ -176,7 +157,7 @@ def test_the_management_command_points_localstripe_at_the_shop(order, live_serve
     services.payment_start(
         order=order,
         user=order.user,
-        method=PaymentMethodInput(payment_method_id=_payment_method("4242424242424242")),
+        method=PaymentMethodInput(payment_method_id=stripe_payment_method("4242424242424242")),
     )
 
     assert output.getvalue().strip() == (
