@@ -56,6 +56,30 @@ def test_production_keeps_database_connections():
     assert result.stdout.strip() == "60"
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (PRODUCTION_ENV, "False"),
+        ({**PRODUCTION_ENV, "GRAPHQL_INTROSPECTION": "true"}, "True"),
+        (
+            {"DJANGO_SETTINGS_MODULE": "nexus.settings.dev", "DATABASE_URL": "sqlite:///:memory:"},
+            "True",
+        ),
+    ],
+)
+def test_graphql_introspection_is_off_in_production_unless_set_and_on_in_dev(env, expected):
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.GRAPHQL_INTROSPECTION)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
 @pytest.mark.django_db
 def test_real_database_server_has_migrations_applied(server_database):
     from django.db import connection

@@ -187,10 +187,20 @@ def test_another_users_address_is_not_found_and_unchanged(gql):
         )
     )["addressDelete"]
 
+    default = data_of(
+        gql(
+            "mutation($id: ID!) { addressSetDefault(id: $id) { address { id } errors { code } } }",
+            {"id": str(theirs.pk)},
+            user=me,
+        )
+    )["addressSetDefault"]
+
     assert update == {"address": None, "errors": [{"code": "address_not_found"}]}
     assert delete == {"deletedId": None, "errors": [{"code": "address_not_found"}]}
+    assert default == {"address": None, "errors": [{"code": "address_not_found"}]}
     theirs.refresh_from_db()
-    assert theirs.city == "Oslo"
+    assert (theirs.city, theirs.is_default) == ("Oslo", False)
+    assert Address.objects.count() == 1
 
 
 WISHLIST_ADD = """mutation($product: ID!) { wishlistAdd(productId: $product) {
@@ -246,7 +256,18 @@ def test_another_users_wishlist_item_is_not_found_and_stays(gql, shop, shopper, 
     )["wishlistRemove"]
     unknown = data_of(gql(WISHLIST_ADD, {"product": "999999"}, user=shopper))["wishlistAdd"]
 
+    moved = data_of(
+        gql(
+            """mutation($item: ID!) { wishlistMoveToCart(itemId: $item) {
+            cart { itemCount } errors { code } } }""",
+            {"item": str(theirs.pk)},
+            user=shopper,
+        )
+    )["wishlistMoveToCart"]
+
     assert removed == {"removedId": None, "errors": [{"code": "wishlist_item_not_found"}]}
+    assert moved == {"cart": None, "errors": [{"code": "wishlist_item_not_found"}]}
+    assert CartLine.objects.count() == 0
     assert unknown["errors"] == [{"code": "product_not_found", "field": "product"}]
     assert WishlistItem.objects.filter(pk=theirs.pk).exists()
     assert WishlistItem.objects.count() == 1

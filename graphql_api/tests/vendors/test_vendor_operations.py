@@ -160,3 +160,50 @@ def test_shipping_own_lines_and_refusing_another_vendors(gql, vendor_shop, owner
     assert line["shippedAt"] is not None
     assert line_state(vendor_shop.line_b) == (None, "", "")
     assert Order.objects.get(pk=vendor_shop.order.pk).status == Order.Status.PAID
+
+
+VENDOR_FIELDS = {
+    "vendorOrderLines": ("query", LINES, lambda shop: {}),
+    "vendorStock": ("query", "{ vendorStock { sku quantity } }", lambda shop: {}),
+    "vendorStockSet": ("mutation", STOCK_SET, lambda shop: {"sku": shop.sku_a, "quantity": 0}),
+    "vendorStockAdjust": ("mutation", STOCK_ADJUST, lambda shop: {"sku": shop.sku_a, "delta": -5}),
+    "vendorOrderLinesShip": (
+        "mutation",
+        SHIP,
+        lambda shop: {"ids": [str(shop.line_a.pk), str(shop.line_b.pk)], "carrier": "DHL"},
+    ),
+}
+
+
+def _everything(shop):
+    """What a vendor field could change: stock, the lines' shipping, the order's status."""
+    return (
+        quantity(shop.sku_a),
+        quantity(shop.sku_b),
+        line_state(shop.line_a),
+        line_state(shop.line_b),
+        Order.objects.get(pk=shop.order.pk).status,
+    )
+
+
+@pytest.mark.parametrize("field", sorted(VENDOR_FIELDS))
+@pytest.mark.parametrize(
+    ("who", "code"), [("shopper", "not_a_vendor_member"), ("anonymous", "not_authenticated")]
+)
+def test_every_vendor_field_refuses_shoppers_and_anonymous_and_changes_nothing(
+    gql, vendor_shop, field, who, code
+):
+    kind, query, variables = VENDOR_FIELDS[field]
+    before = _everything(vendor_shop)
+    user = vendor_shop.shopper if who == "shopper" else None
+
+    body = gql(query, variables(vendor_shop), user=user)
+
+    if kind == "query":
+        assert body["data"] is None
+        assert [error["extensions"]["code"] for error in body["errors"]] == [code]
+    else:
+        payload = data_of(body)[field]
+        assert [error["code"] for error in payload["errors"]] == [code]
+        assert payload.get("stock") is None and payload.get("lines") in (None, [])
+    assert _everything(vendor_shop) == before
