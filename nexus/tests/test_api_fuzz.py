@@ -22,21 +22,12 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-
-from accounts.services import address_create
-from accounts.tests.factories import UserFactory
-from catalog.tests.factories import make_product
-from commerce.cart import cart_for_user, cart_line_add
-from commerce.tests.factories import make_order
-from commerce.wishlist import wishlist_item_add
-from vendors.services import vendor_onboard
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -51,61 +42,6 @@ CHECKS = [not_a_server_error] + (
     if CONFORMANCE
     else []
 )
-
-
-@pytest.fixture
-def shop(site_tree):
-    owner = UserFactory(email="fuzz-owner@example.com")
-    vendor = vendor_onboard(
-        name="Fuzz Goods", contact_email="fuzz@example.com", owner=owner, is_trusted=True
-    )
-    product = make_product(vendor=vendor, title="Fuzz Mug", price="10.00", stock=50)
-    variant = product.variants.get()
-    shopper = UserFactory(email="fuzz-shopper@example.com")
-    address = address_create(
-        user=shopper,
-        full_name="Fuzz",
-        line1="1 Fuzz Road",
-        city="Lyon",
-        postal_code="69001",
-        country="FR",
-    )
-    line = cart_line_add(cart=cart_for_user(user=shopper), variant_id=variant.pk, quantity=1)
-    item, _ = wishlist_item_add(user=shopper, product_id=product.pk)
-    order = make_order(user=shopper, items=[(product, 1)], status="pending_payment")
-    make_order(user=shopper, items=[(product, 1)])
-    return type(
-        "FuzzShop",
-        (),
-        {
-            "tokens": {
-                "anonymous": None,
-                "shopper": str(RefreshToken.for_user(shopper).access_token),
-                "vendor": str(RefreshToken.for_user(owner).access_token),
-            },
-            "path_values": {
-                "address_id": address.pk,
-                "line_id": line.pk,
-                "item_id": item.pk,
-                "number": order.number,
-                "sku": variant.sku,
-            },
-        },
-    )
-
-
-@pytest.fixture
-def _keep_test_connection():
-    """The WSGI handler closes database connections after each request, which would close the
-    test's transaction; Django's own test client disconnects that too."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def _schema():
@@ -147,14 +83,14 @@ def _run_operation(operation, headers: dict, path_values: dict, failures: list) 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_operation_answers_5xx(shop, role, _keep_test_connection):
+def test_no_operation_answers_5xx(fuzz_shop, role, _keep_test_connection):
     schema = _schema()
-    token = shop.tokens[role]
+    token = fuzz_shop.tokens[role]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
 
-    total = sum(_run_operation(op, headers, shop.path_values, failures) for op in operations)
+    total = sum(_run_operation(op, headers, fuzz_shop.path_values, failures) for op in operations)
 
     assert len(operations) >= 30
     assert total >= len(operations)
@@ -183,9 +119,9 @@ LINKED_OPERATIONS = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_linked_sequences_answer_no_5xx_and_conform(shop, role, _keep_test_connection):
+def test_linked_sequences_answer_no_5xx_and_conform(fuzz_shop, role, _keep_test_connection):
     schema = _schema()
-    token = shop.tokens[role]
+    token = fuzz_shop.tokens[role]
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     failures: list[str] = []
     statuses: list[int] = []
