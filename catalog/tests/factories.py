@@ -4,9 +4,17 @@ pages the way the admin would (add_child, revision, publish)."""
 from decimal import Decimal
 
 from django.utils.text import slugify
+from wagtail.models import Page, PageLogEntry, Revision
 
 from catalog import inventory
-from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopIndexPage
+from catalog.models import (
+    CategoryPage,
+    ProductGalleryImage,
+    ProductPage,
+    ProductVariant,
+    ShopIndexPage,
+    Stock,
+)
 
 _counter = iter(range(1, 1_000_000))
 
@@ -61,3 +69,16 @@ def make_product(
     ):
         inventory.stock_set(variant_id=variant.pk, quantity=quantity)
     return product
+
+
+def product_row_counts() -> dict[str, int]:
+    """The rows of each table that creating a product writes to: a refused or failed creation
+    leaves every count as it was."""
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "log entries": PageLogEntry.objects.count(),
+        "variants": ProductVariant.all_objects.count(),
+        "stock": Stock.objects.count(),
+        "gallery": ProductGalleryImage.objects.count(),
+    }

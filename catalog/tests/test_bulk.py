@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from accounts.tests.factories import UserFactory
 from catalog.models import ProductPage, ProductVariant, Stock
-from catalog.services.bulk import ProductSpec, products_bulk_create
+from catalog.services.products import ProductSpec, VariantSpec, products_create
 from catalog.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,10 @@ def spec(number: int, categories=()) -> ProductSpec:
         slug=f"bulk-lantern-{number}",
         price=Decimal("15.00"),
         variants=[
-            {"sku": f"BL-{number}-S", "options": {"size": "S"}, "stock": 4},
-            {"sku": f"BL-{number}-L", "options": {"size": "L"}, "price_override": Decimal("18.00")},
+            VariantSpec(sku=f"BL-{number}-S", options={"size": "S"}, stock=4),
+            VariantSpec(
+                sku=f"BL-{number}-L", options={"size": "L"}, price_override=Decimal("18.00")
+            ),
         ],
         category_ids=[category.pk for category in categories],
     )
@@ -32,9 +34,12 @@ def test_bulk_products_are_live_routable_searchable_and_in_their_categories(
     client, vendor, categories
 ):
     make_product(vendor=vendor, title="Existing")  # the tree paths continue after it
-    ids = products_bulk_create(
-        storefront=vendor.storefront, specs=[spec(1, [categories.kitchen]), spec(2)]
-    )
+    ids = [
+        product.pk
+        for product in products_create(
+            storefront=vendor.storefront, specs=[spec(1, [categories.kitchen]), spec(2)]
+        )
+    ]
 
     assert Page.find_problems() == ([], [], [], [], [])
     first = ProductPage.objects.get(pk=ids[0])
@@ -51,7 +56,8 @@ def test_bulk_products_are_live_routable_searchable_and_in_their_categories(
 
 
 def test_bulk_products_can_be_edited_and_republished_in_the_admin(client, vendor):
-    [product_id] = products_bulk_create(storefront=vendor.storefront, specs=[spec(3)])
+    [product] = products_create(storefront=vendor.storefront, specs=[spec(3)])
+    product_id = product.pk
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
 
     assert client.get(f"/admin/pages/{product_id}/edit/").status_code == 200
@@ -67,7 +73,7 @@ def test_a_duplicate_sku_creates_nothing(vendor):
     before = Page.objects.count()
 
     with pytest.raises(IntegrityError):
-        products_bulk_create(storefront=vendor.storefront, specs=[spec(4), spec(5)])
+        products_create(storefront=vendor.storefront, specs=[spec(4), spec(5)])
 
     assert Page.objects.count() == before
     assert not ProductVariant.objects.filter(sku="BL-4-S").exists()

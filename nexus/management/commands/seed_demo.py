@@ -4,13 +4,18 @@ The seed composes every app (it is the one place at the top of the dependency gr
 tree, accounts (admin, editor, one owner per vendor, a shopper), vendors through
 `vendors.services.vendor_onboard`, a two-level category tree, curated products with variants,
 stock and generated images, and a curated home page. `--products N` adds generated products
-(up to N in total) through the catalog's bulk service, for benchmarks.
+(up to N in total), for benchmarks. Every product is made by `catalog.services.products`.
+The shop's content (categories, vendors, curated products, words for generated titles) is in
+`nexus/management/demo_shop.json`.
 """
 
 import io
+import itertools
+import json
 import random
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
@@ -23,15 +28,8 @@ from tqdm import tqdm
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from catalog import inventory
-from catalog.models import (
-    CategoryPage,
-    ProductGalleryImage,
-    ProductPage,
-    ProductVariant,
-    ShopIndexPage,
-)
-from catalog.services.bulk import ProductSpec, products_bulk_create
+from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopIndexPage
+from catalog.services.products import ProductSpec, VariantSpec, products_create
 from home.models import HomePage
 from nexus.site_tree import editors_group_ensure, site_tree_ensure
 from vendors.models import Vendor
@@ -41,191 +39,17 @@ EDITOR = ("editor@nexus.localhost", "nexus-editor")
 SHOPPER = ("shopper@nexus.localhost", "nexus-shopper")
 VENDOR_PASSWORD = "nexus-vendor"
 
-CATEGORIES = {
-    "Clothing": ["Jackets", "Knitwear", "Shirts", "Accessories"],
-    "Home & Kitchen": ["Mugs & Cups", "Tableware", "Textiles"],
-    "Outdoors": ["Camping", "Bags"],
-}
+DEMO_SHOP = json.loads((Path(__file__).resolve().parents[1] / "demo_shop.json").read_text())
+CATEGORIES: dict[str, list[str]] = DEMO_SHOP["categories"]
+VENDORS: list[dict] = DEMO_SHOP["vendors"]
+GENERATED: dict[str, list[str]] = DEMO_SHOP["generated"]
 
-SIZES = ["S", "M", "L"]
-
-VENDORS = [
-    {
-        "name": "Northwind Outfitters",
-        "trusted": True,
-        "shipping": "4.90",
-        "colour": (47, 91, 234),
-        "products": [
-            (
-                "Rain Jacket",
-                "Seam-sealed shell that packs into its own pocket.",
-                "89.00",
-                "119.00",
-                ["Jackets"],
-                [{"size": s, "colour": "Navy"} for s in SIZES],
-                [6, 12, 3],
-            ),
-            (
-                "Merino Jumper",
-                "Fine-knit merino, warm without the bulk.",
-                "74.00",
-                None,
-                ["Knitwear"],
-                [{"size": s} for s in SIZES],
-                [8, 0, 5],
-            ),
-            (
-                "Linen Shirt",
-                "Washed linen with a relaxed fit.",
-                "49.00",
-                None,
-                ["Shirts"],
-                [{"size": s, "colour": c} for c in ("White", "Sand") for s in SIZES],
-                [4, 9, 2, 0, 7, 3],
-            ),
-            (
-                "Wool Beanie",
-                "Ribbed lambswool, one size.",
-                "22.00",
-                None,
-                ["Accessories"],
-                [],
-                [30],
-            ),
-            (
-                "Canvas Tote",
-                "Heavy cotton canvas with a leather strap.",
-                "29.00",
-                None,
-                ["Accessories", "Bags"],
-                [],
-                [0],
-            ),
-        ],
-    },
-    {
-        "name": "Bolt & Birch Kitchenware",
-        "trusted": True,
-        "shipping": "5.50",
-        "colour": (217, 119, 6),
-        "products": [
-            (
-                "Enamel Mug",
-                "Steel mug with a glass-hard enamel coat.",
-                "12.00",
-                None,
-                ["Mugs & Cups", "Camping"],
-                [{"colour": "White"}, {"colour": "Blue"}],
-                [40, 25],
-            ),
-            (
-                "Stoneware Teapot",
-                "Holds four cups; the lid stays put.",
-                "38.00",
-                None,
-                ["Tableware"],
-                [],
-                [7],
-            ),
-            (
-                "Linen Tea Towels",
-                "Set of two, stonewashed.",
-                "18.00",
-                "24.00",
-                ["Textiles"],
-                [],
-                [60],
-            ),
-            (
-                "Oak Cutting Board",
-                "End-grain oak, oiled by hand.",
-                "35.00",
-                None,
-                ["Tableware"],
-                [{"size": "Small"}, {"size": "Large", "price": "52.00"}],
-                [5, 2],
-            ),
-        ],
-    },
-    {
-        "name": "Summit Camp Supply",
-        "trusted": False,
-        "shipping": "6.90",
-        "colour": (3, 152, 85),
-        "products": [
-            (
-                "Two-Person Tent",
-                "Freestanding, 1.9 kg, up in five minutes.",
-                "229.00",
-                None,
-                ["Camping"],
-                [],
-                [4],
-            ),
-            (
-                "Camp Stove",
-                "Folding gas stove with piezo ignition.",
-                "45.00",
-                None,
-                ["Camping"],
-                [],
-                [15],
-            ),
-            (
-                "Insulated Bottle",
-                "Keeps drinks cold for 24 hours.",
-                "27.00",
-                None,
-                ["Camping", "Mugs & Cups"],
-                [{"colour": "Black"}, {"colour": "Green"}],
-                [20, 0],
-            ),
-            (
-                "Trail Backpack",
-                "28 litres, with a rain cover.",
-                "95.00",
-                None,
-                ["Bags"],
-                [{"size": "Regular"}, {"size": "Long", "price": "105.00"}],
-                [6, 3],
-            ),
-        ],
-    },
-]
-
-GENERATED_ADJECTIVES = [
-    "Classic",
-    "Everyday",
-    "Heritage",
-    "Compact",
-    "Recycled",
-    "Organic",
-    "Lightweight",
-    "Waxed",
-    "Quilted",
-    "Handmade",
-    "Vintage",
-    "Alpine",
-]
-GENERATED_NOUNS = [
-    "Scarf",
-    "Hoodie",
-    "Bowl",
-    "Plate",
-    "Blanket",
-    "Cap",
-    "Flask",
-    "Pouch",
-    "Lantern",
-    "Gloves",
-    "Socks",
-    "Apron",
-    "Cushion",
-    "Jug",
-    "Duffel",
-]
 GENERATED_IMAGE_POOL = 12
 GENERATED_BATCH = 500
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
 
 
 def _image_bytes(title: str, colour: tuple[int, int, int], seed: int) -> bytes:
@@ -280,10 +104,7 @@ class Command(BaseCommand):
         vendors = [self._vendor(spec) for spec in VENDORS]
         featured = []
         for vendor, spec in zip(vendors, VENDORS, strict=True):
-            for product_spec in spec["products"]:
-                featured.append(
-                    self._product(vendor, spec["colour"], product_spec, categories, admin)
-                )
+            featured += self._curated_products(vendor, spec, categories, admin)
         self._home_page(home, featured, categories)
         if products:
             self._generated_products(products, vendors, categories, admin)
@@ -365,49 +186,49 @@ class Command(BaseCommand):
             ),
         )
 
-    @transaction.atomic
-    def _product(self, vendor: Vendor, colour, spec, categories, admin) -> ProductPage:
-        title, summary, price, compare_at, category_titles, options_list, stock = spec
-        storefront = vendor.storefront
-        slug = slugify(title)
-        existing = ProductPage.objects.child_of(storefront).filter(slug=slug).first()
-        if existing is not None:
-            return existing
-        product = ProductPage(
-            title=title,
-            slug=slug,
-            summary=summary,
-            price=Decimal(price),
-            compare_at_price=Decimal(compare_at) if compare_at else None,
-            body=[("paragraph", f"<p>{summary} Made for everyday use and built to last.</p>")],
+    def _curated_products(self, vendor: Vendor, spec: dict, categories, admin) -> list:
+        """The vendor's curated products, in the order of `spec`; the missing ones are made."""
+        existing = {page.slug: page for page in ProductPage.objects.child_of(vendor.storefront)}
+        missing = [item for item in spec["products"] if slugify(item["title"]) not in existing]
+        created = products_create(
+            storefront=vendor.storefront,
+            specs=[
+                self._curated_spec(vendor, tuple(spec["colour"]), item, categories)
+                for item in missing
+            ],
+            user=admin,
         )
-        stem = "".join(word[0] for word in title.split()).upper()
-        product.variants = [
-            ProductVariant(
-                sku=f"{vendor.slug[:3].upper()}-{stem}-{index + 1}",
-                options={name: value for name, value in options.items() if name != "price"},
-                price_override=Decimal(options["price"]) if "price" in options else None,
-                sort_order=index,
-            )
-            for index, options in enumerate(options_list)
-        ] or [ProductVariant(sku=f"{vendor.slug[:3].upper()}-{stem}", options={}, sort_order=0)]
-        product.categories = [categories[name] for name in category_titles]
+        self._count("products", len(created))
+        by_slug = existing | {page.slug: page for page in created}
+        return [by_slug[slugify(item["title"])] for item in spec["products"]]
+
+    def _curated_spec(self, vendor: Vendor, colour, item: dict, categories) -> ProductSpec:
+        title, summary = item["title"], item["summary"]
+        sku_stem = f"{vendor.slug[:3].upper()}-{''.join(word[0] for word in title.split()).upper()}"
+        variants = item.get("variants") or [{"options": {}, "stock": item["stock"]}]
         images = [
-            self._image(
-                f"{title} {view}", colour, seed=len(title) + index, collection=vendor.collection
-            )
+            self._image(f"{title} {view}", colour, len(title) + index, vendor.collection)
             for index, view in enumerate(("front", "detail"))
         ]
-        product.gallery_images = [
-            ProductGalleryImage(image=image, sort_order=index) for index, image in enumerate(images)
-        ]
-        storefront.add_child(instance=product)
-        product.save_revision(user=admin).publish(user=admin)
-        variants = list(ProductVariant.objects.filter(page=product).order_by("sort_order"))
-        for variant, quantity in zip(variants, stock, strict=True):
-            inventory.stock_set(variant_id=variant.pk, quantity=quantity)
-        self._count("products")
-        return product
+        return ProductSpec(
+            title=title,
+            slug=slugify(title),
+            summary=summary,
+            price=Decimal(item["price"]),
+            compare_at_price=_decimal(item.get("compare_at_price")),
+            body=[("paragraph", f"<p>{summary} Made for everyday use and built to last.</p>")],
+            variants=[
+                VariantSpec(
+                    sku=f"{sku_stem}-{index + 1}" if variant["options"] else sku_stem,
+                    options=variant["options"],
+                    price_override=_decimal(variant.get("price")),
+                    stock=variant["stock"],
+                )
+                for index, variant in enumerate(variants)
+            ],
+            category_ids=[categories[name].pk for name in item["categories"]],
+            image_ids=[image.pk for image in images],
+        )
 
     def _home_page(self, home: HomePage, featured: list[ProductPage], categories) -> None:
         if len(home.body):
@@ -443,11 +264,8 @@ class Command(BaseCommand):
         self._count("home page")
 
     def _generated_products(self, total: int, vendors: list[Vendor], categories, admin) -> None:
-        existing = set(
-            ProductVariant.objects.filter(sku__startswith="GEN-").values_list("page_id", flat=True)
-        )
-        missing = total - len(existing)
-        if missing <= 0:
+        numbers = self._generated_numbers_missing(total)
+        if not numbers:
             return
         leaves = [categories[name] for children in CATEGORIES.values() for name in children]
         pool = [
@@ -456,31 +274,19 @@ class Command(BaseCommand):
             )
             for number in range(GENERATED_IMAGE_POOL)
         ]
-        taken_numbers = {
-            int(sku.split("-")[1])
-            for sku in ProductVariant.objects.filter(sku__startswith="GEN-").values_list(
-                "sku", flat=True
-            )
-        }
-        numbers = [n for n in range(1, total + len(taken_numbers) + 1) if n not in taken_numbers][
-            :missing
-        ]
         started = time.monotonic()
         with tqdm(
             total=len(numbers), desc="Generated products", unit="product", file=self.stderr
         ) as bar:
             for start in range(0, len(numbers), GENERATED_BATCH):
                 batch = numbers[start : start + GENERATED_BATCH]
-                by_vendor: dict[int, list[ProductSpec]] = {}
-                for number in batch:
-                    vendor = vendors[number % len(vendors)]
-                    by_vendor.setdefault(vendor.pk, []).append(
+                for position, vendor in enumerate(vendors):
+                    specs = [
                         self._generated_spec(number, leaves, pool)
-                    )
-                for vendor in vendors:
-                    products_bulk_create(
-                        storefront=vendor.storefront, specs=by_vendor.get(vendor.pk, []), user=admin
-                    )
+                        for number in batch
+                        if number % len(vendors) == position
+                    ]
+                    products_create(storefront=vendor.storefront, specs=specs, user=admin)
                 bar.update(len(batch))
         # Fresh planner statistics: without them PostgreSQL plans the filtered listings over
         # thousands of new rows as if the tables were empty (seconds instead of milliseconds).
@@ -492,19 +298,29 @@ class Command(BaseCommand):
         )
 
     @staticmethod
+    def _generated_numbers_missing(total: int) -> list[int]:
+        """The numbers of the products to generate so that `total` exist (the SKUs of generated
+        product number n start with GEN-n), the lowest free numbers first."""
+        rows = list(
+            ProductVariant.objects.filter(sku__startswith="GEN-").values_list("page_id", "sku")
+        )
+        missing = total - len({page_id for page_id, _ in rows})
+        taken = {int(sku.split("-")[1]) for _, sku in rows}
+        free = (number for number in range(1, total + len(taken) + 1) if number not in taken)
+        return list(itertools.islice(free, max(missing, 0)))
+
+    @staticmethod
     def _generated_spec(number: int, leaves, pool) -> ProductSpec:
         rng = random.Random(number)
-        title = f"{rng.choice(GENERATED_ADJECTIVES)} {rng.choice(GENERATED_NOUNS)} {number}"
+        title = f"{rng.choice(GENERATED['adjectives'])} {rng.choice(GENERATED['nouns'])} {number}"
         price = Decimal(rng.randint(500, 20000)) / 100
-        sizes = rng.choice([[], SIZES[:2], SIZES])
+        sizes = rng.choice([[], GENERATED["sizes"][:2], GENERATED["sizes"]])
         variants = [
-            {
-                "sku": f"GEN-{number:06d}-{size}",
-                "options": {"size": size},
-                "stock": rng.randint(0, 40),
-            }
+            VariantSpec(
+                sku=f"GEN-{number:06d}-{size}", options={"size": size}, stock=rng.randint(0, 40)
+            )
             for size in sizes
-        ] or [{"sku": f"GEN-{number:06d}", "options": {}, "stock": rng.randint(0, 40)}]
+        ] or [VariantSpec(sku=f"GEN-{number:06d}", stock=rng.randint(0, 40))]
         return ProductSpec(
             title=title,
             slug=slugify(title),
