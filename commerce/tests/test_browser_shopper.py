@@ -30,18 +30,6 @@ def demo_shop(db):
 
 
 @pytest.fixture
-def eager_tasks():
-    """Tasks (the payment event, e-mails) run in the server's process, as in the embedded
-    default, even when a broker is configured: no worker runs beside the live server."""
-    from nexus.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def browser_context(chromium_browser):
     contexts = []
 
@@ -90,7 +78,7 @@ def _no_sideways_scroll(page) -> None:
 
 
 def test_shopper_pays_finds_the_order_and_checks_out_again(
-    demo_shop, eager_tasks, live_server, browser_context, check_page
+    demo_shop, eager_celery, live_server, browser_context, check_page
 ):
     base = live_server.url
     failed: list[str] = []

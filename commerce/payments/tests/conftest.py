@@ -10,15 +10,10 @@ from commerce.payments.tests.support import make_reserved_order
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
+def _eager_celery(eager_celery):
     """Event processing runs in the test process even when a broker is configured (CI): the
     tests assert what the task does, not the broker's delivery."""
-    from nexus.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    return eager_celery
 
 
 @pytest.fixture

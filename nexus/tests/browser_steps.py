@@ -1,0 +1,78 @@
+"""Steps that the browser journeys share: logging in on the site and in the Wagtail admin,
+adding to the cart, checking out to a new address, paying, and the admin's save menu.
+
+Each step waits for the page it leads to, so a journey never sleeps."""
+
+import re
+
+ORDER_URL = re.compile(r"/orders/[A-Z0-9-]+/$")
+# What a shopper types as a new shipping address at checkout.
+SHIPPING_ADDRESS = {
+    "#id_full_name": "Sam Shopper",
+    "#id_line1": "5 Harbour Road",
+    "#id_city": "Bristol",
+    "#id_postal_code": "BS1 4RN",
+}
+
+
+def site_log_in(page, base_url: str, email: str, password: str, *, next_path: str) -> None:
+    """Log in through the site's login page and land on `next_path`."""
+    page.goto(f"{base_url}/account/login/?next={next_path}")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("main button:has-text('Log in')")
+    page.wait_for_url(f"{base_url}{next_path}")
+
+
+def admin_log_in(page, base_url: str, email: str, password: str) -> None:
+    """Log in to the Wagtail admin and land on its dashboard."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def add_to_cart(page, base_url: str, product_path: str) -> None:
+    """Add the product's preselected variant to the cart from its page."""
+    page.goto(f"{base_url}{product_path}")
+    page.click("form.add-to-cart button[type=submit]")
+    page.wait_for_url(f"{base_url}/cart/")
+
+
+def checkout_to_new_address(page, base_url: str, *, country: str = "GB") -> str:
+    """Place the order from the checkout page to a new address; returns the order number."""
+    page.goto(f"{base_url}/checkout/")
+    for selector, value in SHIPPING_ADDRESS.items():
+        page.fill(selector, value)
+    page.select_option("#id_country", country)
+    page.click("button:has-text('Place order')")
+    page.wait_for_url(ORDER_URL)
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def pay_with_test_card(page, base_url: str, number: str, card: str) -> None:
+    """Pay an order on the dummy provider's page and land on the payment status page."""
+    page.goto(f"{base_url}/orders/{number}/pay/")
+    page.fill("#card_number", card)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/orders/{number}/payment/")
+
+
+def fill_stripe_card(page, card: str) -> None:
+    """Type a card into localstripe's stand-in Card Element (plain inputs named by their
+    placeholder) once Stripe.js has mounted it."""
+    page.fill("#card-element input[placeholder=number]", card)
+    page.fill("#card-element input[placeholder=exp_month]", "12")
+    page.fill("#card-element input[placeholder=exp_year]", "34")
+    page.fill("#card-element input[placeholder=cvc]", "123")
+    page.fill("#card-element input[placeholder=postal_code]", "42424")
+
+
+def admin_page_action(page, button: str) -> None:
+    """Open the page editor's save menu and press one of its actions (a CSS selector of the
+    button); waits until the editor has been left, as every such action redirects."""
+    page.click("footer [data-w-dropdown-target='toggle']")
+    page.click(button)
+    page.wait_for_url(lambda url: "/edit/" not in url and "/add/" not in url)
+    assert "Sorry, you do not have permission" not in page.content()
