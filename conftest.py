@@ -323,6 +323,30 @@ def chromium_browser(monkeypatch):
             connections.close_all()
 
 
+@pytest.fixture
+def browser_context(chromium_browser):
+    """`browser_context(viewport, failed=None)` opens a page in a browser context of its own
+    (each person in a journey has their own cookies); with a list as `failed`, the URL of every
+    answer with a 4xx or 5xx status is added to it."""
+    contexts = []
+
+    def open_page(viewport, *, failed=None):
+        context = chromium_browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        if failed is not None:
+            page.on(
+                "response",
+                lambda response: failed.append(response.url) if response.status >= 400 else None,
+            )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 AXE_SCRIPT = Path(__file__).resolve().parent / "nexus" / "tests" / "vendor" / "axe.min.js"
 # What the shop promises: no accessibility violation axe rates "serious" or "critical".
 AXE_FAILING_IMPACTS = ("serious", "critical")

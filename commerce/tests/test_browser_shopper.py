@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from accounts.models import Address
 from commerce.models import Order
+from nexus.tests.browser_steps import add_to_cart, site_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,41 +28,6 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def demo_shop(db):
     call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-
-
-@pytest.fixture
-def browser_context(chromium_browser):
-    contexts = []
-
-    def open_page(viewport, *, failed=None):
-        context = chromium_browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        if failed is not None:
-            page.on(
-                "response",
-                lambda response: failed.append(response.url) if response.status >= 400 else None,
-            )
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def _log_in(page, base_url):
-    page.goto(f"{base_url}/account/login/?next=/account/")
-    page.fill("#id_username", SHOPPER_EMAIL)
-    page.fill("#id_password", SHOPPER_PASSWORD)
-    page.click("main button:has-text('Log in')")
-    page.wait_for_url(f"{base_url}/account/")
-
-
-def _add_to_cart(page, base_url, product_path):
-    page.goto(f"{base_url}{product_path}")
-    page.click("form.add-to-cart button[type=submit]")
-    page.wait_for_url(f"{base_url}/cart/")
 
 
 def _fits(page, selector) -> None:
@@ -90,7 +56,7 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     check_page(page, "shop")
     page.goto(f"{base}/account/login/?next=/account/")
     check_page(page, "login")
-    _log_in(page, base)
+    site_log_in(page, base, SHOPPER_EMAIL, SHOPPER_PASSWORD, next_path="/account/")
     check_page(page, "account")
 
     # The variant picker names the option; the SKU is secondary small print.
@@ -107,7 +73,7 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     main_src = page.locator(".product__main-image img").get_attribute("src")
     assert main_src == thumbnails.nth(1).get_attribute("data-gallery-src")
 
-    _add_to_cart(page, base, "/vendors/summit-camp-supply/camp-stove/")
+    add_to_cart(page, base, "/vendors/summit-camp-supply/camp-stove/")
     check_page(page, "cart")
     page.goto(f"{base}/checkout/")
     check_page(page, "checkout")
@@ -170,7 +136,7 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     # The next checkout offers the saved address, preselected.
     saved = Address.objects.get(user__email=SHOPPER_EMAIL)
     assert (saved.line1, saved.is_default) == ("5 Harbour Road", True)
-    _add_to_cart(page, base, "/vendors/summit-camp-supply/camp-stove/")
+    add_to_cart(page, base, "/vendors/summit-camp-supply/camp-stove/")
     page.goto(f"{base}/checkout/")
     check_page(page, "checkout-saved-address")
     assert page.is_checked(f"input[name=address][value='{saved.pk}']")
@@ -200,8 +166,8 @@ def test_phone_layout_fits_390_pixels(demo_shop, live_server, browser_context):
     _fits(page, "header .search button")
     _no_sideways_scroll(page)
 
-    _log_in(page, base)
-    _add_to_cart(page, base, "/vendors/northwind-outfitters/rain-jacket/")
+    site_log_in(page, base, SHOPPER_EMAIL, SHOPPER_PASSWORD, next_path="/account/")
+    add_to_cart(page, base, "/vendors/northwind-outfitters/rain-jacket/")
     _fits(page, "table.cart-lines")
     _fits(page, "table.cart-lines button")
     _fits(page, "header .search button")

@@ -5,6 +5,8 @@ Each step waits for the page it leads to, so a journey never sleeps."""
 
 import re
 
+from playwright.sync_api import expect
+
 ORDER_URL = re.compile(r"/orders/[A-Z0-9-]+/$")
 # What a shopper types as a new shipping address at checkout.
 SHIPPING_ADDRESS = {
@@ -24,13 +26,42 @@ def site_log_in(page, base_url: str, email: str, password: str, *, next_path: st
     page.wait_for_url(f"{base_url}{next_path}")
 
 
-def admin_log_in(page, base_url: str, email: str, password: str) -> None:
-    """Log in to the Wagtail admin and land on its dashboard."""
+# Wagtail's editor watches its form for edits from a moment after it loads (what is typed before
+# counts as the form's starting state, never autosaved) and then autosaves each edit.
+EDITS_WATCHED = """
+document.addEventListener("w-unsaved:watch-edits", () => { window.nexusEditsWatched = true; });
+"""
+
+
+def admin_log_in(page, base_url: str, email: str, password: str, *, check=None) -> None:
+    """Log in to the Wagtail admin and land on its dashboard; `check(page)` is called on the
+    login page when given."""
+    page.add_init_script(EDITS_WATCHED)
     page.goto(f"{base_url}/admin/login/")
+    if check is not None:
+        check(page)
     page.fill("#id_username", email)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
+
+
+def admin_open_editor(page, url: str) -> None:
+    """Open a page editor (add or edit) and wait until it watches the form for edits."""
+    page.goto(url)
+    page.wait_for_function("() => window.nexusEditsWatched === true")
+
+
+def admin_wait_autosaved(page) -> None:
+    """Wait until the editor has autosaved the edits just made: the form has edits, then none
+    left to save. The save menu is pressed only then, because an autosave redraws the editor's
+    footer and a press on the menu while it is redrawn is lost."""
+    form = page.locator("form[data-controller~='w-autosave']")
+    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "true")
+    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "false", timeout=30_000)
+    expect(page.locator("#w-autosave-indicator")).to_have_attribute(
+        "data-w-autosave-state-value", "saved"
+    )
 
 
 def add_to_cart(page, base_url: str, product_path: str) -> None:

@@ -20,7 +20,9 @@ from commerce.models import Order
 from nexus.tests.browser_steps import (
     add_to_cart,
     admin_log_in,
+    admin_open_editor,
     admin_page_action,
+    admin_wait_autosaved,
     checkout_to_new_address,
     pay_with_test_card,
     site_log_in,
@@ -41,32 +43,15 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def open_page(chromium_browser):
-    """Opens a page in a browser context of its own: each person has their own session."""
-    contexts = []
-
-    def open_page():
-        context = chromium_browser.new_context(viewport=DESKTOP)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def _create_product_and_submit(page, base: str, storefront: Page, camping) -> None:
+def _create_product_and_submit(page, base: str, storefront: Page, camping, check_page) -> None:
     """Fill the product form and submit it for moderation.
 
-    The admin autosaves a draft as soon as the form is valid, and the first such save creates
-    the page. The price (required) is typed last, so that save already has the variant and
-    the picture; the submission waits for it and then edits the page it created.
+    The editor autosaves a draft as soon as the form is valid, and the first such save creates
+    the page. The price (required) is typed last, so that save already has the variant and the
+    picture; the submission waits for it and then edits the page it created.
     """
-    add_url = f"{base}/admin/pages/add/catalog/productpage/{storefront.pk}/"
-    page.goto(add_url)
+    admin_open_editor(page, f"{base}/admin/pages/add/catalog/productpage/{storefront.pk}/")
+    check_page(page, "vendor-new-product")
     page.click("#id_variants-ADD")
     page.fill("#id_variants-0-sku", "ALPHA-LANTERN-RED")
     page.fill("#id_variants-0-options", "colour: Red")
@@ -89,19 +74,16 @@ def _create_product_and_submit(page, base: str, storefront: Page, camping) -> No
     page.fill("#id_summary", "A wind-proof lantern for the campsite.")
     page.select_option("#id_categories", label=camping.title)
     page.fill("#id_title", "Storm Lantern")
-    with page.expect_response(
-        lambda response: (
-            response.url == add_url and response.request.method == "POST" and response.status == 200
-        )
-    ):
-        page.fill("#id_price", "36.00")
+    page.fill("#id_price", "36.00")
+    admin_wait_autosaved(page)
     admin_page_action(page, "button[name='action-submit']")
     assert page.url == f"{base}/admin/pages/{storefront.pk}/"
     assert "Page 'Storm Lantern' has been submitted for moderation." in page.content()
+    check_page(page, "vendor-submitted")
 
 
 def test_a_vendors_new_product_is_approved_bought_and_shipped(
-    site_tree, vendor_a, owner_a, editor, eager_celery, live_server, open_page
+    site_tree, vendor_a, owner_a, editor, eager_celery, live_server, browser_context, check_page
 ):
     base = live_server.url
     camping = make_category(title="Camping")
@@ -109,9 +91,9 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     storefront = vendor_a.storefront
 
     # The vendor creates the product and submits it; it is not on the site yet.
-    vendor = open_page()
+    vendor = browser_context(DESKTOP)
     admin_log_in(vendor, base, owner_a.email, PASSWORD)
-    _create_product_and_submit(vendor, base, storefront, camping)
+    _create_product_and_submit(vendor, base, storefront, camping, check_page)
     product = ProductPage.objects.child_of(storefront).get(slug="storm-lantern")
     assert (product.live, product.vendor_id, product.price) == (False, vendor_a.pk, Decimal("36"))
     assert [(v.sku, v.options) for v in product.variants.all()] == [
@@ -125,21 +107,24 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     assert gallery_image.image.collection_id == vendor_a.collection_id
     workflow = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(product.pk))
     assert (workflow.status, workflow.requested_by) == (WorkflowState.STATUS_IN_PROGRESS, owner_a)
-    shopper_page = open_page()
+    shopper_page = browser_context(DESKTOP)
     assert shopper_page.goto(f"{base}/vendors/{vendor_a.slug}/storm-lantern/").status == 404
+    check_page(shopper_page, "shopper-not-found-before-approval")
 
     # Stock is kept off the page, on the stock screen.
     vendor.goto(f"{base}/admin/stock/?q=ALPHA-LANTERN-RED")
     vendor.fill("input[aria-label='New quantity for ALPHA-LANTERN-RED']", "7")
     vendor.click("form:has(input[aria-label='New quantity for ALPHA-LANTERN-RED']) button")
     vendor.wait_for_selector("text=ALPHA-LANTERN-RED: stock set to 7.")
+    check_page(vendor, "vendor-stock")
     variant = product.variants.get()
     assert Stock.objects.get(variant=variant).quantity == 7
 
     # An editor approves it, which publishes it.
-    editor_page = open_page()
+    editor_page = browser_context(DESKTOP)
     admin_log_in(editor_page, base, editor.email, PASSWORD)
     editor_page.goto(f"{base}/admin/pages/{product.pk}/edit/")
+    check_page(editor_page, "editor-review")
     admin_page_action(
         editor_page,
         "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])",
@@ -148,9 +133,11 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     assert (product.live, product.has_unpublished_changes) == (True, False)
     workflow.refresh_from_db()
     assert workflow.status == WorkflowState.STATUS_APPROVED
+    check_page(editor_page, "editor-approved")
 
     # The shopper finds it in its category and buys it (the dummy provider's test card).
     site_log_in(shopper_page, base, shopper.email, PASSWORD, next_path=camping.url)
+    check_page(shopper_page, "shopper-category")
     card = shopper_page.locator(".product-card", has_text="Storm Lantern")
     assert card.locator(".product-card__vendor").inner_text() == "Alpha Goods"
     card.locator("a").first.click()
@@ -158,10 +145,14 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     assert shopper_page.locator("main h1").inner_text() == "Storm Lantern"
     assert shopper_page.locator(".variants .variant__label").all_inner_texts() == ["Red"]
     assert shopper_page.locator(".variants .variant__price").all_inner_texts() == ["€36.00"]
+    check_page(shopper_page, "shopper-product")
     add_to_cart(shopper_page, base, product.url)
+    check_page(shopper_page, "shopper-cart")
     number = checkout_to_new_address(shopper_page, base)
+    check_page(shopper_page, "shopper-order-placed")
     pay_with_test_card(shopper_page, base, number, "4242 4242 4242 4242")
     assert shopper_page.locator("[data-order-status=paid]").count() == 1
+    check_page(shopper_page, "shopper-paid")
     order = Order.objects.get(number=number)
     line = order.lines.get()
     assert (order.status, order.user, order.total) == (Order.Status.PAID, shopper, Decimal("36"))
@@ -175,11 +166,13 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
 
     # The vendor ships the line from the vendor orders screen.
     vendor.goto(f"{base}/admin/vendors/orders/")
+    check_page(vendor, "vendor-orders")
     vendor.check(f"input[aria-label='Ship line {line.pk}']")
     vendor.fill("input[name=carrier]", "DHL")
     vendor.fill("input[name=tracking_number]", "JD0146000031")
     vendor.click("button:has-text('Mark shipped')")
     vendor.wait_for_selector("text=1 line(s) marked shipped.")
+    check_page(vendor, "vendor-shipped")
     line.refresh_from_db()
     order.refresh_from_db()
     assert (line.carrier, line.tracking_number) == ("DHL", "JD0146000031")
@@ -193,3 +186,4 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     assert shopper_page.locator(".order-lines td[data-label=Shipping]").inner_text() == (
         f"Shipped {shipped_on} with DHL, tracking JD0146000031"
     )
+    check_page(shopper_page, "shopper-order-shipped")
