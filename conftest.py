@@ -455,19 +455,6 @@ def check_page(assert_accessible, save_screenshots):
 
 
 @pytest.fixture
-def eager_celery():
-    """Tasks run in the process that queues them (the test's, or the live server's), as in the
-    embedded default, even when a broker is configured: no worker runs beside the tests that
-    ask for this."""
-    from nexus.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def site_tree(db):
     """The shop's page tree: a HomePage as the default site's root, the shop index (where
     categories live) and the vendors index (where storefronts live)."""
