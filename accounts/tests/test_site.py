@@ -239,14 +239,19 @@ def test_password_change_wrong_old_password_changes_nothing(logged_in, user):
 
 
 @pytest.fixture
-def request_reset(client, django_capture_on_commit_callbacks, eager_celery):
+def request_reset(client, django_capture_on_commit_callbacks):
     """Posts the reset form and runs what it queued (the e-mail task) in this process."""
+    from nexus.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
 
     def post(email):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/account/password/reset/", {"email": email})
 
-    return post
+    yield post
+    app.conf.task_always_eager = previous
 
 
 def test_password_reset_email_link_flow(client, user, request_reset):
