@@ -14,6 +14,7 @@ from django.db.models import (
 from catalog.models import (
     CategoryPage,
     ProductPage,
+    ProductVariant,
     Stock,
 )
 from catalog.selectors.products import (
@@ -41,15 +42,25 @@ class ProductFilters:
 
 def product_search_ids(*, query: str, ranked: bool = True) -> list[int]:
     """Ids of products matching `query`, most relevant first when `ranked` (at most
-    SEARCH_MAX_RESULTS).
+    SEARCH_MAX_RESULTS). Two queries.
 
     Searches title, summary, body, SKUs, vendor and category names (ProductPage.search_fields)
     with the configured Wagtail search backend. Ranking is the expensive part (on SQLite's FTS
     it scores every match), so callers that order by something else pass ranked=False.
+
+    A query that is a whole SKU (any case) finds its product first, on every database: full-text
+    indexes split "RJ-M" into words too short for InnoDB's (MariaDB/MySQL index words of three
+    characters or more), so a search for a SKU cannot rely on them.
     """
+    exact = list(
+        ProductVariant.objects.filter(sku__iexact=query.strip(), page__live=True).values_list(
+            "page_id", flat=True
+        )
+    )
     # only("id"): the ids are all that is needed here; the listing loads its page of cards.
     results = ProductPage.objects.live().only("id").search(query, order_by_relevance=ranked)
-    return [page.pk for page in results[:SEARCH_MAX_RESULTS]]
+    found = [page.pk for page in results[:SEARCH_MAX_RESULTS]]
+    return (exact + [pk for pk in found if pk not in exact])[:SEARCH_MAX_RESULTS]
 
 
 def products_filter(
@@ -138,7 +149,7 @@ def _listing_ids(*, filters: ProductFilters, base) -> tuple[list[int], list[int]
 
 def product_listing_ids(*, filters: ProductFilters) -> list[int]:
     """Ids of every live, public product matching `filters`, in listing order (relevance by
-    default with a search query, else newest first). Two queries (three with a search).
+    default with a search query, else newest first). Two queries (four with a search).
 
     The listing page and the GraphQL products connection both page through this list, so they
     agree on what matches and in which order."""

@@ -358,6 +358,9 @@ WAGTAILAPI_BASE_URL = SITE_URL or None
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if IS_MYSQL:
+    # The same backend, asked only for words InnoDB's full-text index holds.
+    WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "nexus.mysql_search"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 # Raster formats only: an SVG is a document that can carry script, served from our origin.
