@@ -28,9 +28,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail import hooks
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalog.models import CategoryPage, ProductPage, ProductVariant
@@ -125,6 +125,18 @@ def shared_fragment(request, page, *vary_on) -> tuple[int, str]:
         return 0, f"uncached:{uuid.uuid4().hex}"
     parts = [str(page.pk), str(page.live_revision_id), path_version(path), *map(str, vary_on)]
     return seconds, _digest("|".join(parts))
+
+
+def catalog_fragment(request, name: str, *vary_on) -> tuple[int, str]:
+    """(seconds, key) for `{% cache %}` around a part that lists products from the whole
+    catalog (the search results and their facets), the same for every visitor: keyed by the
+    catalog's version token (the API's, which every change to a product, its stock, a category,
+    a vendor or a view restriction replaces) plus `vary_on`. Previews and a zero lifetime get a
+    key of their own and no caching."""
+    seconds = page_cache_seconds()
+    if seconds <= 0 or getattr(request, "is_preview", False):
+        return 0, f"uncached:{uuid.uuid4().hex}"
+    return seconds, _digest("|".join([name, api_cache_version(), *map(str, vary_on)]))
 
 
 def site_relative_path(url_path: str) -> str | None:
@@ -271,11 +283,29 @@ def _vendor_saved(sender, instance, **kwargs):
     products_cache_invalidate(product_ids=product_ids)
 
 
+def _view_restriction_changed(sender, instance, **kwargs):
+    """A page made private (or public again): retire what is cached of it and of every page
+    below it, so nobody is served the copy cached while it was public; and the API."""
+    page = Page.objects.filter(pk=instance.page_id).only("path", "depth").first()
+    if page is None:  # the page itself is being deleted
+        return
+    descendants = Page.objects.descendant_of(page, inclusive=True)
+    paths = {site_relative_path(p) for p in descendants.values_list("url_path", flat=True)}
+    paths.discard(None)
+    transaction.on_commit(lambda: paths_invalidate(paths=paths))
+
+
 def connect() -> None:
     pre_save.connect(_remember_previous_state, sender=ProductPage, dispatch_uid="pagecache_pre")
     post_save.connect(_product_saved, sender=ProductPage, dispatch_uid="pagecache_post")
     pre_delete.connect(_product_deleted, sender=ProductPage, dispatch_uid="pagecache_delete")
     post_page_move.connect(_page_moved, dispatch_uid="pagecache_move")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"pagecache_view_restriction_{signal is post_save}",
+        )
     post_save.connect(
         _vendor_saved, sender=ProductPage.vendor_model(), dispatch_uid="pagecache_vendor"
     )

@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Value
@@ -24,6 +25,7 @@ from catalog.clusters import ArchivingParentalKey
 from catalog.money import MONEY
 from catalog.options import VariantOptionsField
 from catalog.page_forms import ProductPageForm
+from nexus.page_restrictions import CachedViewRestrictionsMixin
 from nexus.sanitize import SanitizedStreamBlock
 
 
@@ -34,7 +36,7 @@ class ContentBlock(SanitizedStreamBlock):
     quote = blocks.BlockQuoteBlock()
 
 
-class ShopIndexPage(Page):
+class ShopIndexPage(CachedViewRestrictionsMixin, Page):
     """The root of the category tree (e.g. /shop/)."""
 
     intro = StreamField(ContentBlock(), blank=True)
@@ -52,7 +54,7 @@ class ShopIndexPage(Page):
         return context
 
 
-class CategoryPage(Page):
+class CategoryPage(CachedViewRestrictionsMixin, Page):
     intro = StreamField(ContentBlock(), blank=True)
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -106,7 +108,7 @@ class ProductTag(TaggedItemBase):
     )
 
 
-class ProductPage(Page):
+class ProductPage(CachedViewRestrictionsMixin, Page):
     """A product, edited by its vendor (and editors) in the Wagtail admin.
 
     Lives under its vendor's storefront page so Wagtail's tree permissions scope vendors.
@@ -419,6 +421,9 @@ def availability_filter(availability: str, *, field: str = "quantity") -> models
     }[availability]
 
 
+SHOP_SETTINGS_SECONDS = 3600
+
+
 @register_setting(icon="cog")
 class ShopSettings(BaseSiteSetting):
     """One shop per site: its name, currency and support address.
@@ -439,3 +444,20 @@ class ShopSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "shop settings"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings from Django's cache (every page shows the shop's name and
+        prices its currency); a save or delete forgets them (`catalog.signals`)."""
+        if site is None:
+            return super().for_site(site)
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, SHOP_SETTINGS_SECONDS)
+        return instance
+
+    @staticmethod
+    def cache_key(site_id: int) -> str:
+        return f"shop-settings:{site_id}"

@@ -3,12 +3,18 @@
 Publishing is Wagtail's flow, not ours, so a receiver is the place to make sure every
 published variant has a stock row (quantity 0 until someone sets it). The receiver never
 changes an existing quantity: publishing (including an old revision) leaves stock alone.
+
+The shop settings are read from Django's cache (`ShopSettings.for_site`); a save or delete
+forgets them, again once the transaction commits so nobody re-caches the old row in between.
 """
 
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
 
 from catalog import inventory
-from catalog.models import ProductPage, ProductVariant
+from catalog.models import ProductPage, ProductVariant, ShopSettings
 
 
 def ensure_stock_rows_on_publish(sender, instance, **kwargs):
@@ -19,7 +25,17 @@ def ensure_stock_rows_on_publish(sender, instance, **kwargs):
     )
 
 
+def forget_shop_settings(sender, instance, **kwargs):
+    key = ShopSettings.cache_key(instance.site_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def connect() -> None:
+    post_save.connect(forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_saved")
+    post_delete.connect(
+        forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_deleted"
+    )
     page_published.connect(
         ensure_stock_rows_on_publish, sender=ProductPage, dispatch_uid="catalog_stock_on_publish"
     )

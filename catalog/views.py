@@ -1,8 +1,10 @@
 """Site views of the catalog that are not pages: the search results page."""
 
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 
 from catalog import selectors
+from catalog.cache import catalog_fragment
 from catalog.forms import ProductFilterForm, filter_context
 
 SEARCH_RESULTS_PER_PAGE = 24
@@ -10,19 +12,27 @@ SEARCH_RESULTS_PER_PAGE = 24
 
 def search(request):
     """/search/?q=…: live public products matching the query, with the category/vendor/price/
-    stock filters, ordering (relevance by default with a query) and facet counts."""
+    stock filters, ordering (relevance by default with a query) and facet counts.
+
+    The results and facets are the same for everyone asking the same: a cached fragment
+    (`catalog_fragment`), so the search runs only when the fragment is not in the cache."""
     form = ProductFilterForm(request.GET or None, with_query=True)
     filters = form.cleaned_filters()
-    listing = selectors.product_listing(
-        filters=filters,
-        page_number=request.GET.get("page"),
-        per_page=SEARCH_RESULTS_PER_PAGE,
-        with_facets=True,
+    listing = SimpleLazyObject(
+        lambda: selectors.product_listing(
+            filters=filters,
+            page_number=request.GET.get("page"),
+            per_page=SEARCH_RESULTS_PER_PAGE,
+            with_facets=True,
+        )
     )
     context = {
         **filter_context(request, form),
         "search_query": filters.query,
         "listing": listing,
-        "products": listing.products,
+        "products": SimpleLazyObject(lambda: listing.products),
     }
+    context["fragment_seconds"], context["fragment_key"] = catalog_fragment(
+        request, "search", sorted(request.GET.lists())
+    )
     return TemplateResponse(request, "catalog/search.html", context)

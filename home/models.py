@@ -5,6 +5,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
 from catalog import selectors as catalog_selectors
+from nexus.page_restrictions import CachedViewRestrictionsMixin
 from nexus.sanitize import SanitizedStreamBlock
 
 
@@ -51,7 +52,7 @@ class HomeBodyBlock(SanitizedStreamBlock):
     featured_categories = FeaturedCategoriesBlock()
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site root. Editors curate the front page from the blocks in `body`."""
 
     body = StreamField(HomeBodyBlock(), blank=True)

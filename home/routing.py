@@ -11,11 +11,10 @@ and still live at that path (its `url_path` under the site's root). Anything els
 renamed, unpublished, deleted, a page that routes sub-paths itself) falls back to Wagtail's
 walk, whose answer replaces the entry. The entries are also dropped, through a version token,
 whenever a page is published, unpublished, moved or deleted (`connect`), so they do not linger.
-The request's site is remembered the same way, per host and port, and forgotten whenever a site
-is saved or deleted.
+The request's site is remembered the same way, per host and port, for every request
+(`SiteMiddleware`), and forgotten whenever a site is saved or deleted.
 """
 
-import uuid
 
 from django.apps import apps
 from django.core.cache import cache
@@ -25,34 +24,47 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from nexus.versioned_cache import current, remembered, retire
+
 ROUTES_VERSION_KEY = "routes:version"
 ROUTE_SECONDS = 3600
 
 
 def routes_version() -> str:
-    version = cache.get(ROUTES_VERSION_KEY)
-    if version is None:
-        cache.add(ROUTES_VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(ROUTES_VERSION_KEY)
-    return version
+    return current(ROUTES_VERSION_KEY)
 
 
 def routes_forget() -> None:
-    """Drop every remembered route (a new version token)."""
-    cache.set(ROUTES_VERSION_KEY, uuid.uuid4().hex, None)
+    """Drop every remembered route and site (a new version token)."""
+    retire(ROUTES_VERSION_KEY)
 
 
-def _site_for_request(request, version: str) -> Site | None:
+def site_for_request(request) -> Site | None:
     """The request's site, remembered per host and port (Wagtail's lookup is a query on every
     request) and handed to Wagtail through its documented per-request cache."""
-    key = f"routes:{version}:site:{request.get_host()}:{request.get_port()}"
-    site = cache.get(key)
-    if site is None:
-        site = Site.find_for_request(request)
-        if site is not None:
-            cache.set(key, site, ROUTE_SECONDS)
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    site = remembered(
+        ROUTES_VERSION_KEY,
+        f"routes:site:{request.get_host()}:{request.get_port()}",
+        lambda: Site.find_for_request(request),
+        ROUTE_SECONDS,
+    )
     request._wagtail_site = site
     return site
+
+
+class SiteMiddleware:
+    """Every request's site from the cache (`site_for_request`), for the views that read it
+    (shop settings, prices, the cart) as much as for pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # After CommonMiddleware, which has answered a disallowed host with a 400.
+        site_for_request(request)
+        return self.get_response(request)
 
 
 def _expected_url_path(site: Site, path: str) -> str:
@@ -63,11 +75,10 @@ def _expected_url_path(site: Site, path: str) -> str:
 def page_route_cached(request, path: str):
     """The route result for `path` on the request's site: from the remembered page when it still
     answers there, else Wagtail's walk (remembered when it ends on a page of its own path)."""
-    version = routes_version()
-    site = _site_for_request(request, version)
+    site = site_for_request(request)
     if site is None:
         return None
-    key = f"routes:{version}:{site.pk}:{path}"
+    key = f"routes:{routes_version()}:{site.pk}:{path}"
     entry = cache.get(key)
     if entry is not None:
         page_id, label = entry

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from catalog.page_forms import MediaCheckedPageForm
+from nexus.page_restrictions import CachedViewRestrictionsMixin, public
 from nexus.sanitize import rich_text_clean
 
 
@@ -153,7 +154,7 @@ class SanitizedIntroMixin:
         return super().save(*args, **kwargs)
 
 
-class VendorIndexPage(SanitizedIntroMixin, Page):
+class VendorIndexPage(CachedViewRestrictionsMixin, SanitizedIntroMixin, Page):
     """The parent of every storefront; the moderation workflow is attached here."""
 
     intro = RichTextField(blank=True)
@@ -166,12 +167,12 @@ class VendorIndexPage(SanitizedIntroMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["storefronts"] = (
-            VendorPage.objects.child_of(self).live().public().select_related("vendor", "logo")
+            public(VendorPage.objects.child_of(self).live()).select_related("vendor", "logo")
         )
         return context
 
 
-class VendorPage(SanitizedIntroMixin, Page):
+class VendorPage(CachedViewRestrictionsMixin, SanitizedIntroMixin, Page):
     """A vendor's storefront. Its subtree is what the vendor's Wagtail group may edit."""
 
     # PROTECT: a storefront without its vendor would leave products nobody owns.

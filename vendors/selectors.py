@@ -8,6 +8,7 @@ lines, sales totals and dashboard are orders, so `commerce.vendor_orders` reads 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from nexus.page_restrictions import public
 from vendors import permissions as policy
 from vendors.models import Vendor
 
@@ -80,10 +81,10 @@ def vendors_with_storefront() -> list[Vendor]:
     """Vendors whose storefront page is live and public, by name, storefront selected.
 
     Suspended vendors are listed too (their storefront stays up; `is_active` says they are not
-    selling). Two queries."""
+    selling). One query: the restricted sections of the tree come from the cache."""
     from vendors.models import VendorPage
 
-    storefronts = VendorPage.objects.live().public().values("pk")
+    storefronts = public(VendorPage.objects.live()).values("pk")
     return list(
         Vendor.objects.filter(storefront__in=storefronts)
         .select_related("storefront")

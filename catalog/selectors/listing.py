@@ -173,7 +173,7 @@ def product_listing(
     """
     if category is not None:
         filters = replace(filters, category=category)
-    base = live_products()  # evaluated once: .public() reads the view restrictions
+    base = live_products()  # evaluated once: `public` reads the restricted sections
     ids, search_ids = _listing_ids(filters=filters, base=base)
     paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
     listing = ProductListing(

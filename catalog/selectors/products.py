@@ -33,6 +33,7 @@ from catalog.models import (
     availability_filter,
     availability_for,
 )
+from nexus.page_restrictions import public
 
 # Rendition specs used by the templates and the API. Prefetching exactly these keeps a page of
 # products at a constant query count (a missing rendition is generated once, then reused).
@@ -69,7 +70,7 @@ def shop_currency(*, site: Site | None = None) -> str:
 
 def live_products() -> QuerySet[ProductPage]:
     """Products a shopper may see: live, public (no view restriction on them or above)."""
-    return ProductPage.objects.live().public()
+    return public(ProductPage.objects.live())
 
 
 def _from_price_subquery():
@@ -192,7 +193,7 @@ def product_body_images_prefetch(products: Iterable[ProductPage], *, renditions=
 
 
 def live_categories() -> QuerySet[CategoryPage]:
-    return CategoryPage.objects.live().public()
+    return public(CategoryPage.objects.live())
 
 
 def category_children(*, parent) -> list[CategoryPage]:
@@ -229,13 +230,10 @@ def category_and_descendants(*, category: CategoryPage) -> QuerySet[CategoryPage
 
 
 def vendor_choices() -> QuerySet:
-    """Vendors that have at least one live product, for filter choices.
-
-    Live rather than live-and-public: `.public()` costs a query of its own, and a vendor's
-    name is public on its storefront anyway."""
+    """Vendors that have at least one product a shopper may see, for filter choices."""
     vendor_model = ProductPage.vendor_model()
     return vendor_model.objects.filter(
-        Exists(ProductPage.objects.live().filter(vendor_id=OuterRef("pk")))
+        Exists(live_products().filter(vendor_id=OuterRef("pk")))
     ).order_by("name")
 
 

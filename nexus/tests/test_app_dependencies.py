@@ -14,10 +14,10 @@ name, even within the app's own dependencies: a lookup by name is an import that
 tool sees.
 
 The site package (`nexus/`) wires every app together and may import them all; the apps may use
-its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.openapi`, `nexus.sanitize`,
-`nexus.throttling`). The GraphQL interface (`graphql_api/`) is a layer on top, like the site
-package: it may import every app and no app imports it. Tests, which build data across apps,
-are not checked.
+its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.openapi`,
+`nexus.page_restrictions`, `nexus.sanitize`, `nexus.throttling`, `nexus.versioned_cache`).
+The GraphQL interface (`graphql_api/`) is a layer on top, like the site package: it may import
+every app and no app imports it. Tests, which build data across apps, are not checked.
 """
 
 import ast
@@ -45,8 +45,10 @@ SHARED_KERNEL = (
     "nexus.admin_screens",
     "nexus.errors",
     "nexus.openapi",
+    "nexus.page_restrictions",
     "nexus.sanitize",
     "nexus.throttling",
+    "nexus.versioned_cache",
 )
 # Keyword arguments and class attributes that declare a relation by model label.
 DECLARING_KEYWORDS = frozenset({"to", "page_type"})

@@ -178,3 +178,31 @@ def test_saving_or_deleting_a_site_forgets_remembered_sites_and_routes(page_cach
     Site.objects.create(hostname="other.example.com", root_page=site.root_page).delete()
 
     assert len({before, after_save, routes_version()}) == 3
+
+
+def test_search_results_show_a_price_and_stock_change_on_the_next_request(
+    page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
+):
+    html = _html(shopper_client, "/search/?q=lamp")
+    assert "40.00" in html and "Sold out" not in html
+    lamp = catalog.lamp
+    lamp.price = Decimal("35.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        lamp.save_revision().publish()
+    html = _html(shopper_client, "/search/?q=lamp")
+    assert "35.00" in html and "40.00" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=lamp.variants.get().pk, quantity=0)
+    assert "Sold out" in _html(shopper_client, "/search/?q=lamp")
+
+
+def test_search_results_drop_an_unpublished_product_on_the_next_request(
+    page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
+):
+    assert "Desk Lamp" in _html(shopper_client, "/search/?q=lamp")
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog.lamp.unpublish()
+
+    html = _html(shopper_client, "/search/?q=lamp")
+    assert "Desk Lamp" not in html and "0 products" in html

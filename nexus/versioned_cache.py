@@ -1,0 +1,38 @@
+"""Values remembered in Django's cache under a version token, so that one write retires them
+all: `remembered(version_key, key, compute)` reads the token and the value in one round trip
+and computes (and stores) the value when it is missing or was stored under another token;
+`retire(version_key)` replaces the token. With the cache down nothing is stored and every call
+computes, so nothing stale is ever returned."""
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+
+def current(version_key: str) -> str | None:
+    """The token under `version_key`, made on first use (None with the cache down)."""
+    version = cache.get(version_key)
+    if version is None:
+        cache.add(version_key, uuid.uuid4().hex, None)
+        version = cache.get(version_key)
+    return version
+
+
+def remembered(version_key: str, key: str, compute: Callable[[], T], seconds: int) -> T:
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key) or current(version_key)
+    entry = found.get(key)
+    if entry is not None and version is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    if version is not None:
+        cache.set(key, (version, value), seconds)
+    return value
+
+
+def retire(version_key: str) -> None:
+    cache.set(version_key, uuid.uuid4().hex, None)
