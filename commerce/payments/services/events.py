@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from celery.exceptions import Retry
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -26,7 +26,6 @@ from commerce.payments.exceptions import (
 from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.money import from_minor_units, to_minor_units
 from commerce.payments.providers import provider_get
-from nexus.unavailable import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def _enqueue_event(event_pk: int) -> None:
         payment_event_process.delay(event_pk)
     except BrokerError:  # the event is stored: `payment_events_retry` picks it up later
         logger.exception("Could not enqueue payment event %s; the sweep will retry.", event_pk)
-    except (*UNAVAILABLE, Retry) as error:
+    except (OperationalError, InterfaceError, Retry) as error:
         # Without a broker the task runs in this request (eager), and a database restarting
         # under it ends in its retry or its OperationalError. The provider's event is stored
         # and the sweep handles it; the shopper's payment is not a 500 (nor a 503 telling
