@@ -2,13 +2,16 @@
 all: `remembered(version_key, key, compute)` reads the token and the value in one round trip
 and computes (and stores) the value when it is missing or was stored under another token;
 `retire(version_key)` replaces the token. With the cache down nothing is stored and every call
-computes, so nothing stale is ever returned."""
+computes, so nothing stale is ever returned, and a cache that fails never fails the request."""
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -23,14 +26,21 @@ def current(version_key: str) -> str | None:
 
 
 def remembered(version_key: str, key: str, compute: Callable[[], T], seconds: int) -> T:
-    found = cache.get_many([version_key, key])
-    version = found.get(version_key) or current(version_key)
+    try:
+        found = cache.get_many([version_key, key])
+        version = found.get(version_key) or current(version_key)
+    except Exception:  # any cache error is a miss: the answer is computed, never stale
+        logger.warning("Cache unavailable reading %s; computing it.", key, exc_info=True)
+        return compute()
     entry = found.get(key)
     if entry is not None and version is not None and entry[0] == version:
         return entry[1]
     value = compute()
     if version is not None:
-        cache.set(key, (version, value), seconds)
+        try:
+            cache.set(key, (version, value), seconds)
+        except Exception:
+            logger.warning("Cache unavailable storing %s.", key, exc_info=True)
     return value
 
 
