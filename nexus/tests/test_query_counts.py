@@ -44,11 +44,13 @@ def test_category_page_of_a_shopper(page_cache, catalog, shopper_client):
 
 
 def test_search_page(page_cache, catalog, shopper_client):
-    first = _count(shopper_client, "/search/?q=mug")
+    # A first search, so that what a process remembers once (content types, the search backend)
+    # is remembered whichever tests ran before: the counts are those of any later search.
+    _count(shopper_client, "/search/?q=plate")
+    new = _count(shopper_client, "/search/?q=mug")
     # Again: user and cart count; the results and facets are a cached fragment.
     again = _count(shopper_client, "/search/?q=mug")
-    other = _count(shopper_client, "/search/?q=lamp")
-    assert (first, again, other) == (SEARCH_FIRST, SEARCH_AGAIN, SEARCH_OTHER)
+    assert (new, again) == (SEARCH_NEW, SEARCH_AGAIN)
 
 
 def test_api_product_list(page_cache, catalog, shopper_client):
@@ -61,5 +63,5 @@ def test_api_product_list(page_cache, catalog, shopper_client):
 
 PRODUCT_FIRST, PRODUCT_AGAIN = 23, 3
 CATEGORY_FIRST, CATEGORY_AGAIN, CATEGORY_FILTERED = 22, 3, 8
-SEARCH_FIRST, SEARCH_AGAIN, SEARCH_OTHER = 20, 2, 12
+SEARCH_NEW, SEARCH_AGAIN = 13, 2
 API_FIRST, API_PERSONAL = 13, 8
