@@ -11,8 +11,8 @@ and still live at that path (its `url_path` under the site's root). Anything els
 renamed, unpublished, deleted, a page that routes sub-paths itself) falls back to Wagtail's
 walk, whose answer replaces the entry. The entries are also dropped, through a version token,
 whenever a page is published, unpublished, moved or deleted (`connect`), so they do not linger.
-The request's site is remembered the same way, per host and port, for every request
-(`SiteMiddleware`), and forgotten whenever a site is saved or deleted.
+The request's site is remembered the same way, per host and port, and forgotten whenever a site
+is saved or deleted.
 """
 
 
@@ -52,19 +52,6 @@ def site_for_request(request) -> Site | None:
     )
     request._wagtail_site = site
     return site
-
-
-class SiteMiddleware:
-    """Every request's site from the cache (`site_for_request`), for the views that read it
-    (shop settings, prices, the cart) as much as for pages."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        # After CommonMiddleware, which has answered a disallowed host with a 400.
-        site_for_request(request)
-        return self.get_response(request)
 
 
 def _expected_url_path(site: Site, path: str) -> str:
