@@ -379,7 +379,8 @@ def assert_accessible():
     serious or critical. `exclude` takes CSS selectors of parts the shop does not render (a
     payment provider's frame, say); on Wagtail admin pages AXE_ADMIN_EXCLUDE is added. Evaluated
     through the DevTools protocol, so the page's Content-Security-Policy neither blocks axe nor
-    has to allow it; the vendored axe replaces the older one Wagtail's admin ships."""
+    has to allow it; the vendored axe replaces the older one Wagtail's admin ships. Finite
+    animations (a message fading in) are let finish first, so colours are measured as shown."""
     source = AXE_SCRIPT.read_text(encoding="utf-8")
     version = re.match(r"/\*! axe v(\S+)", source).group(1)
 
@@ -390,6 +391,11 @@ def assert_accessible():
             exclude = (*exclude, *AXE_ADMIN_EXCLUDE)
         violations = page.evaluate(
             """async (exclude) => {
+                // A message fading in is measured at its final colours, not half-way.
+                const settling = document.getAnimations().filter(
+                    (animation) => animation.effect?.getTiming().iterations !== Infinity,
+                );
+                await Promise.allSettled(settling.map((animation) => animation.finished));
                 const context = {exclude: exclude.map((selector) => [selector])};
                 const result = await window.axe.run(
                     exclude.length ? context : document,
