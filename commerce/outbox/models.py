@@ -58,4 +58,3 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.recipients}"
-

@@ -9,6 +9,7 @@ delivery locks the row and handlers check their own ledger (`email_send_once`).
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from email.utils import parseaddr
 
 from celery import current_app
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from commerce.outbox.exceptions import PermanentFailure
 from commerce.outbox.models import OutboxMessage, SentEmail
@@ -155,10 +157,28 @@ def outbox_message_retry(*, message: OutboxMessage) -> OutboxMessage:
     return message
 
 
+def email_message_id(*, key: str) -> str:
+    """The Message-ID header of the e-mail `key`: the same on every send of it.
+
+    The ledger cannot stop a second send when a worker dies between handing the e-mail to the
+    mail server and committing the ledger row (the message is then redelivered); the same
+    Message-ID lets the receiving server or mail client drop that duplicate. Derived from the
+    key and the time its outbox message was recorded, signed with the shop's SECRET_KEY, so
+    the same key after a database rebuild, or in another shop, gets another id. The domain is
+    the sender's, never the host name (Django's `make_msgid`), which differs between workers.
+    """
+    recorded = OutboxMessage.objects.filter(key=key).values_list("created_at", flat=True).first()
+    identity = f"{key}|{recorded.isoformat() if recorded else ''}"
+    digest = salted_hmac("commerce.outbox.email_message_id", identity).hexdigest()[:40]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "nexus.invalid"
+    return f"<{digest}@{domain}>"
+
+
 def email_send_once(*, key: str, to: list[str], subject: str, template: str, context: dict) -> bool:
     """Send the e-mail `key` unless the ledger says it was sent; returns whether it sent.
 
-    Renders `<template>.txt` and `<template>.html`. Must run inside the delivering
+    Renders `<template>.txt` and `<template>.html`; the e-mail carries `email_message_id`, so
+    a duplicate send (see there) can be dropped by its receiver. Must run inside the delivering
     transaction: the ledger row is written right after the send and commits with the
     message's status.
     """
@@ -174,7 +194,7 @@ def email_send_once(*, key: str, to: list[str], subject: str, template: str, con
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
-        headers={"X-Nexus-Message-Key": key},
+        headers={"X-Nexus-Message-Key": key, "Message-ID": email_message_id(key=key)},
     )
     email.attach_alternative(html, "text/html")
     email.send()

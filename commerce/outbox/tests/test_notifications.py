@@ -1,6 +1,7 @@
 """Notifications through the outbox, with Celery run in-process (the worker tests in
 test_worker.py run the same path through RabbitMQ and a worker process)."""
 
+import re
 import smtplib
 from datetime import timedelta
 
@@ -102,6 +103,41 @@ def test_a_redelivered_message_does_not_send_again(
     assert outbox_message_deliver(message_id=message.pk) == "delivered"
     assert outbox_message_deliver(message_id=message.pk) == "delivered"
     assert len(mail.outbox) == 3
+
+
+def test_a_duplicate_send_after_a_lost_ledger_row_carries_the_same_message_id(
+    two_vendor_order, eager_celery, django_capture_on_commit_callbacks, settings
+):
+    """A worker killed after the send but before its transaction commits loses the ledger row,
+    so the redelivered message sends again: with the same Message-ID, which the receiving
+    server can drop. Another message, or the same key recorded anew, gets another id."""
+    settings.DEFAULT_FROM_EMAIL = "Nexus Shop <orders@shop.example.com>"
+    _pay(two_vendor_order.order, django_capture_on_commit_callbacks)
+    message = OutboxMessage.objects.get(key__endswith=":shopper")
+    first_ids = {
+        sent.extra_headers["X-Nexus-Message-Key"]: sent.message()["Message-ID"]
+        for sent in mail.outbox
+    }
+    # What the killed worker's rolled-back transaction leaves: no ledger row, still pending.
+    SentEmail.objects.filter(key=message.key).delete()
+    OutboxMessage.objects.filter(pk=message.pk).update(status="pending")
+
+    assert outbox_message_deliver(message_id=message.pk) == "delivered"
+
+    assert len(mail.outbox) == 4
+    resent = mail.outbox[3].message()
+    assert resent["X-Nexus-Message-Key"] == message.key
+    assert resent["Message-ID"] == first_ids[message.key]
+    assert re.fullmatch(r"<[0-9a-f]{40}@shop\.example\.com>", resent["Message-ID"])
+    assert len(set(first_ids.values())) == 3
+    # The same key in a rebuilt database (a new row, recorded later) is another e-mail.
+    OutboxMessage.objects.filter(pk=message.pk).delete()
+    SentEmail.objects.filter(key=message.key).delete()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify_order_paid(order=two_vendor_order.order)
+    assert len(mail.outbox) == 5
+    assert mail.outbox[4].extra_headers["X-Nexus-Message-Key"] == message.key
+    assert mail.outbox[4].message()["Message-ID"] not in first_ids.values()
 
 
 class FailingSMTP:
