@@ -1,7 +1,7 @@
 """Faults under load: Nexus under gunicorn while Redis, PostgreSQL, RabbitMQ and a Celery
 worker fail in turn.
 
-    .venv/bin/python bench/faults.py --seconds 20 --clients 6
+    .venv/bin/python bench/faults.py --seconds 20 --clients 6 --sustained 180
 
 Everything runs on loopback, on services of its own, so nothing shared is disturbed:
 
@@ -17,16 +17,29 @@ Everything runs on loopback, on services of its own, so nothing shared is distur
 Each client is a shopper with a JWT that loops: product page (anonymous, page cache), API
 product list, add to cart, checkout (Idempotency-Key), pay with the dummy card (the order is
 marked paid by the worker, which then sends the confirmation and the vendor's notice through
-the outbox). Phases, each --seconds long:
+the outbox).
 
-1. steady: mixed load;
-2. redis: the private Redis is shut down at the start and started again at the end;
-3. postgres: the private cluster is restarted (`pg_ctl restart -m fast`) after a third of the
+First the healthy shop under sustained load:
+
+- warmup (--warmup seconds) and capacity (--capacity-seconds): the clients as fast as they
+  are answered; the capacity phase's requests per second are the capacity;
+- sustained (--sustained seconds, default three minutes): the same clients paced to
+  --load-fraction (0.8) of that capacity, requests spaced evenly over all clients. Printed:
+  target and achieved rate, latency percentiles, answers by status, and the invariants at
+  the end of the phase (every checkout answered 201 has its order; stock taken equals units
+  ordered, read in one statement; later, once the worker has caught up, every payment
+  answered 201 in the phase left its order paid). Any answer but a 2xx fails the run: the
+  bench's settings lift the throttles, so a 429 is a leak of the shop's rate limits.
+
+Then the faults, the clients again as fast as they are answered, each phase --seconds long:
+
+1. redis: the private Redis is shut down at the start and started again at the end;
+2. postgres: the private cluster is restarted (`pg_ctl restart -m fast`) after a third of the
    phase; the time to the first successful request afterwards is the recovery time;
-4. rabbitmq: the broker is stopped (`rabbitmqctl stop_app`: connections closed, port shut) at
+3. rabbitmq: the broker is stopped (`rabbitmqctl stop_app`: connections closed, port shut) at
    the start and started again at the end; checkouts and payments must still succeed; the
    time until everything recorded during the outage is delivered is the recovery time;
-5. worker: a third of the way in, once the worker is in the middle of a task, the worker and
+4. worker: a third of the way in, once the worker is in the middle of a task, the worker and
    its pool process are SIGKILLed together and a new worker is started; the task must be
    redelivered (acks_late) and its effect happen once.
 
@@ -35,13 +48,14 @@ PostgreSQL the 503s and the recovery time. At the end, after the worker has caug
 database and the sent e-mails are checked: every checkout that got a 201 has its order, stock
 taken equals units ordered (orders not cancelled), every payment that got a 201 left its order
 paid, every outbox message was delivered, and every e-mail went out once (none lost, none
-sent twice). Exit status 1 when any of that fails or any 5xx other than a 503 during the
+sent twice) under one Message-ID per message. Exit status 1 when any of that fails or any 5xx other than a 503 during the
 PostgreSQL restart was seen.
 """
 
 import argparse
 import email
 import json
+import math
 import os
 import re
 import shutil
@@ -84,20 +98,6 @@ for n in range(%(clients)d):
     user, _ = User.objects.get_or_create(email=f"fault-{n}@example.com")
     tokens.append(str(AccessToken.for_user(user)))
 print("FAULTS=" + json.dumps({"product_path": product.url, "variant": variant.pk, "tokens": tokens}))
-"""
-
-CHECK = r"""
-import json
-from django.db.models import Sum
-from catalog.models import Stock
-from commerce.models import Order, OrderLine
-numbers = json.loads(open(%(numbers)r).read())
-found = set(Order.objects.filter(number__in=numbers).values_list("number", flat=True))
-ordered = OrderLine.objects.filter(variant_id=%(variant)d).exclude(
-    order__status="cancelled").aggregate(n=Sum("quantity"))["n"] or 0
-stock = Stock.objects.get(variant_id=%(variant)d).quantity
-print("CHECK=" + json.dumps({"placed": len(numbers), "found": len(found), "ordered": ordered,
-      "taken": %(stock)d - stock, "orders": Order.objects.count()}))
 """
 
 ADDRESS = {
@@ -144,49 +144,101 @@ def request(base, method, path, *, token=None, body=None, headers=None, timeout=
         return 0, b""  # connection refused or reset: counted apart from HTTP answers
 
 
+def unavailable_shaped(path: str, body: bytes) -> bool:
+    """Whether a 503 is the shop's own (nexus/unavailable.py): JSON under /api/, the site's
+    page elsewhere."""
+    if path.startswith("/api/"):
+        try:
+            return json.loads(body)["error"]["code"] == "service_unavailable"
+        except (ValueError, KeyError, TypeError):
+            return False
+    return b"<h1>Back in a moment</h1>" in body
+
+
 class Load:
-    """Client threads looping over the mixed journey; results per phase."""
+    """Client threads looping over the mixed journey; results per phase.
+
+    With `rate` unset the clients go as fast as they are answered; with a rate (requests per
+    second over all clients) each request waits for the next free slot of an even schedule.
+    A client that falls behind sends at once (no burst to catch up), so a server slower than
+    the schedule shows as an achieved rate below the target.
+    """
 
     def __init__(self, base, setup, clients):
         self.base, self.setup, self.clients = base, setup, clients
-        self.phase = "steady"
+        self.phase = "warmup"
+        self.rate: float | None = None
+        self.next_slot = 0.0
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.statuses: dict[str, Counter] = {}
+        self.latencies: dict[str, list[tuple[str, float]]] = {}
         self.placed: list[str] = []
         self.paid: list[str] = []
         self.successes: list[tuple[float, str]] = []
         self.errors: Counter = Counter()  # (phase, step, status) of every 5xx but 503
+        self.unavailable_seconds: list[float] = []  # how long each 503 took to answer
+        self.unavailable_misshaped: Counter = Counter()  # step of a 503 not in its shape
 
-    def record(self, status, name=""):
+    def record(self, status, name, seconds):
         with self.lock:
             self.statuses.setdefault(self.phase, Counter())[status] += 1
+            self.latencies.setdefault(self.phase, []).append((name, seconds))
             if status >= 500 and status != 503:
                 self.errors[(self.phase, name, status)] += 1
             if 200 <= status < 400:
                 self.successes.append((time.monotonic(), name))
 
+    def call(self, name, method, path, **kwargs):
+        """One request of the journey: paced when a rate is set, timed and recorded."""
+        if self.rate:
+            with self.lock:
+                slot = max(self.next_slot, time.monotonic())
+                self.next_slot = slot + 1 / self.rate
+            delay = slot - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        sent = time.monotonic()
+        status, body = request(self.base, method, path, **kwargs)
+        self.record(status, name, time.monotonic() - sent)
+        if status == 503:
+            with self.lock:
+                self.unavailable_seconds.append(time.monotonic() - sent)
+                if not unavailable_shaped(path, body):
+                    self.unavailable_misshaped[name] += 1
+        return status, body
+
     def journey(self, token):
-        base, setup = self.base, self.setup
+        setup = self.setup
         while not self.stop.is_set():
-            status, _ = request(base, "GET", setup["product_path"])
-            self.record(status, "page")
-            status, _ = request(base, "GET", "/api/v2/pages/?type=catalog.ProductPage&limit=5")
-            self.record(status, "list")
-            status, _ = request(base, "POST", "/api/v1/cart/lines/", token=token,
-                                body={"variant": setup["variant"], "quantity": 1})
-            self.record(status, "cart")
-            status, body = request(base, "POST", "/api/v1/checkout/", token=token,
-                                   body={"shipping_address": ADDRESS},
-                                   headers={"Idempotency-Key": uuid.uuid4().hex})
-            self.record(status, "checkout")
+            self.call("page", "GET", setup["product_path"])
+            self.call("list", "GET", "/api/v2/pages/?type=catalog.ProductPage&limit=5")
+            self.call(
+                "cart",
+                "POST",
+                "/api/v1/cart/lines/",
+                token=token,
+                body={"variant": setup["variant"], "quantity": 1},
+            )
+            status, body = self.call(
+                "checkout",
+                "POST",
+                "/api/v1/checkout/",
+                token=token,
+                body={"shipping_address": ADDRESS},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
             if status == 201:
                 number = json.loads(body)["number"]
                 with self.lock:
                     self.placed.append(number)
-                status, _ = request(base, "POST", f"/api/v1/orders/{number}/payment/",
-                                    token=token, body={"card_number": "4242424242424242"})
-                self.record(status, "pay")
+                status, _ = self.call(
+                    "pay",
+                    "POST",
+                    f"/api/v1/orders/{number}/payment/",
+                    token=token,
+                    body={"card_number": "4242424242424242"},
+                )
                 if status == 201:
                     with self.lock:
                         self.paid.append(number)
@@ -237,6 +289,40 @@ class Backlog:
         )
         return count
 
+    def orders_check(self, numbers: list[str], variant: int) -> dict:
+        """Orders found for `numbers`, units of `variant` ordered (orders not cancelled) and
+        stock taken from it, read in one statement so that they are of one moment even under
+        load (an order's lines and its stock change commit together)."""
+        [(found, ordered, stock, orders, half_written)] = self.query(
+            "SELECT (SELECT count(*) FROM commerce_order WHERE number = ANY(%s)),"
+            " (SELECT coalesce(sum(l.quantity), 0) FROM commerce_orderline l"
+            "  JOIN commerce_order o ON o.id = l.order_id"
+            "  WHERE l.variant_id = %s AND o.status <> 'cancelled'),"
+            " (SELECT quantity FROM catalog_stock WHERE variant_id = %s),"
+            " (SELECT count(*) FROM commerce_order),"
+            # Half written: an order without lines, or whose totals are not its lines' sum.
+            " (SELECT count(*) FROM commerce_order o WHERE o.total <> o.subtotal"
+            "  + o.shipping_total OR o.subtotal <> (SELECT coalesce(sum(l.line_total), 0)"
+            "  FROM commerce_orderline l WHERE l.order_id = o.id) OR NOT EXISTS"
+            "  (SELECT 1 FROM commerce_orderline l WHERE l.order_id = o.id))",
+            (numbers, variant, variant),
+        )
+        return {
+            "placed": len(numbers),
+            "found": found,
+            "ordered": ordered,
+            "taken": INITIAL_STOCK - stock,
+            "orders": orders,
+            "half_written": half_written,
+        }
+
+    def not_paid(self, numbers: list[str]) -> int:
+        [(count,)] = self.query(
+            "SELECT count(*) FROM commerce_order WHERE number = ANY(%s) AND status <> 'paid'",
+            (numbers,),
+        )
+        return count
+
     def wait_delivered(self, message_id: int, event_id: int, seconds: float) -> float | None:
         """Seconds until everything up to these ids is handled; None if not within `seconds`."""
         started = time.monotonic()
@@ -250,30 +336,32 @@ class Backlog:
         return None
 
 
-def sent_email_keys(mail_dir: Path) -> Counter:
-    """How many e-mails the file backend wrote per outbox key (X-Nexus-Message-Key)."""
-    keys: Counter = Counter()
+def sent_emails(mail_dir: Path) -> Counter:
+    """How many e-mails the file backend wrote per outbox key (X-Nexus-Message-Key) and
+    Message-ID."""
+    sent: Counter = Counter()
     for path in sorted(mail_dir.glob("*.log")):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
-                keys[email.message_from_string(chunk.strip())["X-Nexus-Message-Key"]] += 1
-    return keys
+                message = email.message_from_string(chunk.strip())
+                sent[(message["X-Nexus-Message-Key"], message["Message-ID"])] += 1
+    return sent
 
 
 def outbox_check(backlog: Backlog, paid_numbers: list[str], mail_dir: Path) -> dict:
     statuses = dict(backlog.query("SELECT status, count(*) FROM outbox_outboxmessage GROUP BY 1"))
     ledger = {key for (key,) in backlog.query("SELECT key FROM outbox_sentemail")}
     messages = {key for (key,) in backlog.query("SELECT key FROM outbox_outboxmessage")}
-    not_paid = backlog.query(
-        "SELECT count(*) FROM commerce_order WHERE number = ANY(%s) AND status <> 'paid'",
-        (paid_numbers,),
-    )[0][0]
+    not_paid = backlog.not_paid(paid_numbers)
     # Every paid order must have recorded its shopper's confirmation.
     unannounced = backlog.query(
         "SELECT count(*) FROM commerce_order o WHERE o.status = 'paid' AND NOT EXISTS ("
         " SELECT 1 FROM outbox_outboxmessage m WHERE m.key = 'order-paid:' || o.id || ':shopper')"
     )[0][0]
-    sent = sent_email_keys(mail_dir)
+    sent_ids = sent_emails(mail_dir)
+    sent: Counter = Counter()
+    for (key, _message_id), count in sent_ids.items():
+        sent[key] += count
     return {
         "paid_answers": len(paid_numbers),
         "not_paid": not_paid,
@@ -284,19 +372,98 @@ def outbox_check(backlog: Backlog, paid_numbers: list[str], mail_dir: Path) -> d
         "lost": len(messages - set(sent)),
         "duplicates": sum(count - 1 for count in sent.values()),
         "ledger_mismatch": len(ledger ^ set(sent)),
+        # A key sent under two Message-IDs, or two keys under one, could not be deduplicated.
+        "message_id_mismatch": (len(sent_ids) - len(sent))
+        + (len(sent) - len({message_id for _key, message_id in sent_ids})),
     }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of `values` (not empty)."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def latency_figures(samples: list[tuple[str, float]]) -> str:
+    """p50/p95/p99 in milliseconds, of all requests and per step."""
+    steps = {"all": [seconds for _name, seconds in samples]}
+    for name, seconds in samples:
+        steps.setdefault(name, []).append(seconds)
+    return "; ".join(
+        f"{name} " + "/".join(f"{percentile(values, f) * 1000:.0f}" for f in (0.5, 0.95, 0.99))
+        for name, values in steps.items()
+        if values
+    )
+
+
+def sustained_report(
+    load: Load,
+    *,
+    capacity: float,
+    load_fraction: float,
+    seconds: float,
+    check: dict,
+    backlog_left: int,
+    paid: int,
+    not_paid: int,
+) -> bool:
+    """Print the figures of the capacity and sustained phases; returns whether the sustained
+    phase held: only 2xx answers, every checkout's order found, stock taken equal to units
+    ordered, no half-written order, every payment's order paid."""
+    measured = load.statuses.get("capacity", Counter())
+    print(
+        f"capacity: {capacity:.1f} requests/s with {load.clients} clients as fast as answered "
+        f"({sum(measured.values())} requests); latency ms p50/p95/p99: "
+        f"{latency_figures(load.latencies.get('capacity', []))}"
+    )
+    statuses = load.statuses.get("sustained", Counter())
+    requests = sum(statuses.values())
+    not_2xx = {status: n for status, n in sorted(statuses.items()) if status // 100 != 2}
+    print(
+        f"sustained {seconds:.0f}s: target {load_fraction * capacity:.1f} requests/s "
+        f"({load_fraction:.0%}), achieved {requests / seconds:.1f}, {requests} requests; "
+        f"answers {dict(sorted(statuses.items()))}; not 2xx {not_2xx}"
+    )
+    print(f"  latency ms p50/p95/p99: {latency_figures(load.latencies.get('sustained', []))}")
+    print(
+        f"  checkouts placed (201) {check['placed']}, found {check['found']}; at the phase's "
+        f"end (orders since the start) units ordered {check['ordered']}, stock taken "
+        f"{check['taken']}, half-written orders {check['half_written']}; outbox messages and payment events not yet handled "
+        f"{backlog_left}; payments answered 201 {paid}, orders not paid after the worker "
+        f"caught up {not_paid}"
+    )
+    return not (
+        not_2xx
+        or not_paid
+        or check["half_written"]
+        or check["placed"] != check["found"]
+        or check["ordered"] != check["taken"]
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="of each fault phase")
     parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--capacity-seconds", type=float, default=15)
+    parser.add_argument(
+        "--sustained",
+        type=float,
+        default=180,
+        help="seconds of load paced to --load-fraction of the capacity",
+    )
+    parser.add_argument("--load-fraction", type=float, default=0.8)
     parser.add_argument("--port", type=int, default=18800)
     parser.add_argument("--redis-port", type=int, default=18801)
     parser.add_argument("--pg-port", type=int, default=18802)
     parser.add_argument("--rabbit-port", type=int, default=18803, help="and the next one")
-    parser.add_argument("--settle", type=float, default=120,
-                        help="seconds the worker may take to catch up after the load")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=120,
+        help="seconds the worker may take to catch up after the load",
+    )
     args = parser.parse_args()
     for program in ("redis-server", "runuser" if os.geteuid() == 0 else "pg_config"):
         if not shutil.which(program):
@@ -337,13 +504,16 @@ def main() -> int:
         "JWT_ACCESS_MINUTES": "240",
     }
     manage = [PYTHON, str(REPOSITORY / "manage.py")]
-    pg_options = f"-p {args.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={workdir}"
+    pg_options = (
+        f"-p {args.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={workdir}"
+    )
     backlog = Backlog(args.pg_port)
     started_at = time.monotonic()
 
     def start_worker() -> CeleryWorker:
-        worker = CeleryWorker(env=env, repository=REPOSITORY, workdir=workdir,
-                              number=len(workers)).start()
+        worker = CeleryWorker(
+            env=env, repository=REPOSITORY, workdir=workdir, number=len(workers)
+        ).start()
         workers.append(worker)
         worker.wait_ready()
         return worker
@@ -351,30 +521,81 @@ def main() -> int:
     try:
         print("private RabbitMQ, PostgreSQL, Redis…", flush=True)
         rabbit.start()  # boots while the database is prepared
-        run(as_postgres([str(PG_BIN / "initdb"), "-D", str(pgdata), "-U", "postgres",
-                         "--auth=trust", "-E", "UTF8"]))
+        run(
+            as_postgres(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(pgdata),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                ]
+            )
+        )
         run(as_postgres([*pg_ctl, "-o", pg_options, "-l", str(workdir / "pg.log"), "start"]))
-        run(as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(args.pg_port),
-                         "-U", "postgres", "nexus_faults"]))
+        run(
+            as_postgres(
+                [
+                    str(PG_BIN / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(args.pg_port),
+                    "-U",
+                    "postgres",
+                    "nexus_faults",
+                ]
+            )
+        )
         redis = subprocess.Popen(
-            ["redis-server", "--port", str(args.redis_port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, start_new_session=True,
+            [
+                "redis-server",
+                "--port",
+                str(args.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
         )
         print("migrating, seeding, collecting static files…", flush=True)
         run([*manage, "migrate", "--no-input", "-v0"], env=env)
         run([*manage, "collectstatic", "--no-input", "-v0"], env=env)
         rabbit.await_startup()
-        seeded = run([*manage, "shell", "-c",
-                      SEED % {"stock": INITIAL_STOCK, "clients": args.clients}], env=env)
+        seeded = run(
+            [*manage, "shell", "-c", SEED % {"stock": INITIAL_STOCK, "clients": args.clients}],
+            env=env,
+        )
         setup = json.loads(re.search(r"FAULTS=(.*)", seeded).group(1))
 
         server_log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115 - removed with workdir
         server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2",
-             "--bind", f"127.0.0.1:{args.port}", "--log-level", "error", "--timeout", "30"],
-            cwd=REPOSITORY, env=env, start_new_session=True,
-            stdout=server_log, stderr=subprocess.STDOUT,
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "nexus.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{args.port}",
+                "--log-level",
+                "error",
+                "--timeout",
+                "30",
+            ],
+            cwd=REPOSITORY,
+            env=env,
+            start_new_session=True,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
         )
         start_worker()
         base = f"http://127.0.0.1:{args.port}"
@@ -384,31 +605,56 @@ def main() -> int:
         load = Load(base, setup, args.clients)
         report = {}
         load.start()
-        time.sleep(args.seconds)
+        time.sleep(args.warmup)
+        load.phase = "capacity"
+        time.sleep(args.capacity_seconds)
+        capacity = sum(load.statuses.get("capacity", {}).values()) / args.capacity_seconds
+        load.rate = args.load_fraction * capacity
+        load.phase = "sustained"
+        sustained_from = (time.monotonic(), len(load.placed), len(load.paid))
+        time.sleep(args.sustained)
+        sustained_seconds = time.monotonic() - sustained_from[0]
+        sustained_placed = load.placed[sustained_from[1] :]
+        sustained_paid = load.paid[sustained_from[2] :]
+        sustained_check = backlog.orders_check(sustained_placed, setup["variant"])
+        sustained_backlog = backlog.undelivered(*backlog.high_water())
+        load.rate = None
 
         load.phase = "redis"
-        subprocess.run(["redis-cli", "-p", str(args.redis_port), "shutdown", "nosave"],
-                       capture_output=True)
+        subprocess.run(
+            ["redis-cli", "-p", str(args.redis_port), "shutdown", "nosave"], capture_output=True
+        )
         redis.wait(timeout=10)
         time.sleep(args.seconds)
         redis = subprocess.Popen(
-            ["redis-server", "--port", str(args.redis_port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, start_new_session=True,
+            [
+                "redis-server",
+                "--port",
+                str(args.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
         load.phase = "postgres"
         time.sleep(args.seconds / 3)
         restarted = time.monotonic()
-        run(as_postgres([*pg_ctl, "-o", pg_options, "-m", "fast", "-l",
-                         str(workdir / "pg.log"), "restart"]))
+        run(
+            as_postgres(
+                [*pg_ctl, "-o", pg_options, "-m", "fast", "-l", str(workdir / "pg.log"), "restart"]
+            )
+        )
         back = time.monotonic()
         time.sleep(args.seconds * 2 / 3)
         after = [t for t, name in load.successes if t > back and name in ("cart", "checkout")]
         report["postgres_restart_seconds"] = round(back - restarted, 2)
-        report["recovery_seconds_after_restart"] = (
-            round(min(after) - back, 2) if after else None
-        )
+        report["recovery_seconds_after_restart"] = round(min(after) - back, 2) if after else None
 
         load.phase = "rabbitmq"
         stopping = time.monotonic()
@@ -446,26 +692,36 @@ def main() -> int:
         load.finish()
 
         caught_up = report["rabbit_backlog_seconds"]
-        settled = backlog.wait_delivered(*backlog.high_water(), seconds=args.settle)
+        # Everything, not only what was recorded by now: the worker's handling of a payment
+        # event records that order's e-mails, after the load has stopped.
+        everything = 2**63 - 1
+        settled = backlog.wait_delivered(everything, everything, seconds=args.settle)
         received_after = set().union(*(worker.received_ids() for worker in workers[replacements:]))
         redelivered = [task for task in killed_tasks if task in received_after]
 
-        numbers_file = workdir / "numbers.json"
-        numbers_file.write_text(json.dumps(load.placed))
-        checked = run([*manage, "shell", "-c", CHECK % {
-            "numbers": str(numbers_file), "variant": setup["variant"], "stock": INITIAL_STOCK,
-        }], env=env)
-        check = json.loads(re.search(r"CHECK=(.*)", checked).group(1))
+        check = backlog.orders_check(load.placed, setup["variant"])
         outbox = outbox_check(backlog, load.paid, mail_dir)
+        sustained_not_paid = backlog.not_paid(sustained_paid)
 
-        failed = False
+        failed = not sustained_report(
+            load,
+            capacity=capacity,
+            load_fraction=args.load_fraction,
+            seconds=sustained_seconds,
+            check=sustained_check,
+            backlog_left=sustained_backlog,
+            paid=len(sustained_paid),
+            not_paid=sustained_not_paid,
+        )
         for phase, statuses in load.statuses.items():
             total = sum(statuses.values())
             errors = sum(n for status, n in statuses.items() if status >= 500 and status != 503)
             unavailable = statuses.get(503, 0)
             refused = statuses.get(0, 0)
-            print(f"{phase:9} requests {total:6}  statuses {dict(sorted(statuses.items()))}  "
-                  f"5xx (not 503) {errors}  503 {unavailable}  refused {refused}")
+            print(
+                f"{phase:9} requests {total:6}  statuses {dict(sorted(statuses.items()))}  "
+                f"5xx (not 503) {errors}  503 {unavailable}  refused {refused}"
+            )
             if errors or (phase != "postgres" and (unavailable or refused)):
                 failed = True
         for (phase, step, status), count in sorted(load.errors.items()):
@@ -473,32 +729,59 @@ def main() -> int:
         if load.errors:
             # The server's log holds the traceback of every 500 (bench/settings.py).
             print((workdir / "gunicorn.log").read_text(errors="replace")[-6000:])
-        print(f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
-              f"cart write after it: {report['recovery_seconds_after_restart']}s later")
-        print(f"rabbitmq stopped for {args.seconds:.0f}s (stop took "
-              f"{report['rabbit_stop_seconds']}s); everything recorded until it was back "
-              f"was delivered {report['rabbit_backlog_seconds']}s after it returned")
-        print(f"worker SIGKILLed with {len(killed_tasks)} task(s) in flight "
-              f"{killed_tasks}; redelivered to the new worker: {len(redelivered)}; "
-              f"new worker ready {report['worker_replaced_seconds']}s later")
-        print(f"checkouts placed (201) {check['placed']}, found in the database "
-              f"{check['found']}; units ordered {check['ordered']}, stock taken {check['taken']}")
-        print(f"payments answered 201 {outbox['paid_answers']}, orders not paid after the "
-              f"worker caught up {outbox['not_paid']}; paid orders without a confirmation "
-              f"{outbox['unannounced']}")
-        print(f"outbox messages {outbox['messages']} {outbox['statuses']}; e-mails written "
-              f"{outbox['emails']}: lost {outbox['lost']}, sent twice {outbox['duplicates']}, "
-              f"ledger mismatches {outbox['ledger_mismatch']}; worker caught up: "
-              f"{'yes' if settled is not None else 'NO'}")
+        print(
+            f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
+            f"cart write after it: {report['recovery_seconds_after_restart']}s later; 503s "
+            f"answered in p50/max "
+            + (
+                f"{percentile(load.unavailable_seconds, 0.5) * 1000:.0f}/"
+                f"{max(load.unavailable_seconds) * 1000:.0f} ms"
+                if load.unavailable_seconds
+                else "- (none)"
+            )
+            + f", not in the shop's 503 shape {dict(load.unavailable_misshaped)}"
+        )
+        print(
+            f"rabbitmq stopped for {args.seconds:.0f}s (stop took "
+            f"{report['rabbit_stop_seconds']}s); everything recorded until it was back "
+            f"was delivered {report['rabbit_backlog_seconds']}s after it returned"
+        )
+        print(
+            f"worker SIGKILLed with {len(killed_tasks)} task(s) in flight "
+            f"{killed_tasks}; redelivered to the new worker: {len(redelivered)}; "
+            f"new worker ready {report['worker_replaced_seconds']}s later"
+        )
+        print(
+            f"checkouts placed (201) {check['placed']}, found in the database "
+            f"{check['found']}; units ordered {check['ordered']}, stock taken {check['taken']}; "
+            f"half-written orders {check['half_written']}"
+        )
+        print(
+            f"payments answered 201 {outbox['paid_answers']}, orders not paid after the "
+            f"worker caught up {outbox['not_paid']}; paid orders without a confirmation "
+            f"{outbox['unannounced']}"
+        )
+        print(
+            f"outbox messages {outbox['messages']} {outbox['statuses']}; e-mails written "
+            f"{outbox['emails']}: lost {outbox['lost']}, sent twice {outbox['duplicates']}, "
+            f"ledger mismatches {outbox['ledger_mismatch']}, Message-ID mismatches "
+            f"{outbox['message_id_mismatch']}; worker caught up: "
+            f"{'yes' if settled is not None else 'NO'}"
+        )
         if check["placed"] != check["found"] or check["ordered"] != check["taken"]:
             failed = True
-        if settled is None or caught_up is None or not killed_tasks or len(redelivered) != len(
-            killed_tasks
+        if check["half_written"] or load.unavailable_misshaped:
+            failed = True
+        if (
+            settled is None
+            or caught_up is None
+            or not killed_tasks
+            or len(redelivered) != len(killed_tasks)
         ):
             failed = True
         if outbox["not_paid"] or outbox["unannounced"] or outbox["lost"]:
             failed = True
-        if outbox["duplicates"] or outbox["ledger_mismatch"]:
+        if outbox["duplicates"] or outbox["ledger_mismatch"] or outbox["message_id_mismatch"]:
             failed = True
         if settled is None or caught_up is None:
             for worker in workers:
