@@ -17,6 +17,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
@@ -26,7 +27,8 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from tqdm import tqdm
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, Page
+from wagtail.search.models import IndexEntry
 
 from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopIndexPage
 from catalog.services.products import ProductSpec, VariantSpec, products_create
@@ -288,14 +290,38 @@ class Command(BaseCommand):
                     ]
                     products_create(storefront=vendor.storefront, specs=specs, user=admin)
                 bar.update(len(batch))
-        # Fresh planner statistics: without them PostgreSQL plans the filtered listings over
-        # thousands of new rows as if the tables were empty (seconds instead of milliseconds).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        self._planner_statistics_refresh()
         self._count("generated products", len(numbers))
         self.stdout.write(
             f"Generated {len(numbers)} products in {time.monotonic() - started:.1f}s."
         )
+
+    @staticmethod
+    def _planner_statistics_refresh() -> None:
+        """Fresh planner statistics: without them PostgreSQL plans the filtered listings over
+        thousands of new rows as if the tables were empty (seconds instead of milliseconds), and
+        MariaDB/MySQL's optimizer picks its join order from stale row estimates.
+
+        On MariaDB/MySQL it is `ANALYZE TABLE` on the catalog's tables (the product pages, their
+        variants, stock and categories, the page tree and the search index). That statement
+        commits the open transaction there, so inside one (a caller's `atomic` block) it is left
+        to InnoDB's own background statistics instead of committing the caller's work."""
+        with connection.cursor() as cursor:
+            if connection.vendor != "mysql":
+                cursor.execute("ANALYZE")
+                return
+            if connection.in_atomic_block:
+                return
+            models = [
+                *apps.get_app_config("catalog").get_models(include_auto_created=True),
+                Page,
+                IndexEntry,
+            ]
+            tables = sorted({model._meta.db_table for model in models})
+            cursor.execute(
+                "ANALYZE TABLE " + ", ".join(connection.ops.quote_name(t) for t in tables)
+            )
+            cursor.fetchall()
 
     @staticmethod
     def _generated_numbers_missing(total: int) -> list[int]:
