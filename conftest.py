@@ -412,23 +412,31 @@ def assert_accessible():
     return check
 
 
-SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 SCREENSHOT_WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def screenshots_folder() -> Path:
+    """artifacts/screenshots/, or SCREENSHOTS_DIR (relative to the repository) when set: two
+    runs side by side (CI's PostgreSQL and MariaDB runs) each empty and fill their own."""
+    root = Path(__file__).resolve().parent
+    return root / os.environ.get("SCREENSHOTS_DIR", "artifacts/screenshots")
 
 
 @pytest.fixture
 def save_screenshots(request):
     """`save_screenshots(page, "step")` saves full-page pictures of the page at desktop (1280 px)
     and phone (390 px) widths as artifacts/screenshots/<journey>/<NN>-<step>-<width>.png, NN
-    counting the journey's steps. The journey is the test's name without "test_"; its folder is
-    emptied first, so it holds the last run's pictures only. The page's viewport is put back."""
+    counting the journey's steps (under SCREENSHOTS_DIR instead when set). The journey is the
+    test's name without "test_"; its folder is emptied first, so it holds the last run's pictures
+    only. The page's viewport is put back."""
     journey = re.sub(r"[^\w-]+", "-", request.node.name.removeprefix("test_")).strip("-")
-    folder = SCREENSHOTS / journey
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
     steps = []
 
     def save(page, step: str) -> list[Path]:
+        folder = screenshots_folder() / journey
+        if not steps:
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
         steps.append(step)
         name = f"{len(steps):02d}-" + re.sub(r"[^\w-]+", "-", step).strip("-")
         viewport = page.viewport_size

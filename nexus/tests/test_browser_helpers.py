@@ -2,13 +2,10 @@
 violations and names them; the screenshot helper saves both widths, full page."""
 
 import struct
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CLEAN = """<!DOCTYPE html><html lang="en"><head><title>Clean</title></head>
 <body><main><h1>A clean page</h1><img src="data:," alt="A tent"></main></body></html>"""
@@ -69,17 +66,16 @@ def _png_width(path) -> int:
 
 
 def test_screenshots_are_saved_at_desktop_and_phone_width_and_the_viewport_restored(
-    page, save_screenshots
+    page, save_screenshots, monkeypatch, tmp_path
 ):
+    monkeypatch.setenv("SCREENSHOTS_DIR", str(tmp_path))  # an absolute one is taken as it is
     page.set_content(CLEAN)
 
     first = save_screenshots(page, "home page")
     second = save_screenshots(page, "cart")
 
     journey = "screenshots_are_saved_at_desktop_and_phone_width_and_the_viewport_restored"
-    assert {path.parent for path in first + second} == {
-        ROOT / "artifacts" / "screenshots" / journey
-    }
+    assert {path.parent for path in first + second} == {tmp_path / journey}
     assert [path.name for path in first + second] == [
         "01-home-page-desktop.png",
         "01-home-page-phone.png",
