@@ -180,6 +180,7 @@ def test_saving_or_deleting_a_site_forgets_remembered_sites_and_routes(page_cach
     assert len({before, after_save, routes_version()}) == 3
 
 
+@pytest.mark.search
 def test_search_results_show_a_price_and_stock_change_on_the_next_request(
     page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
 ):
@@ -197,6 +198,7 @@ def test_search_results_show_a_price_and_stock_change_on_the_next_request(
     assert "Sold out" in _html(shopper_client, "/search/?q=lamp")
 
 
+@pytest.mark.search
 def test_search_results_drop_an_unpublished_product_on_the_next_request(
     page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
 ):

@@ -43,6 +43,7 @@ def test_category_page_of_a_shopper(page_cache, catalog, shopper_client):
     assert (first, again, filtered) == (CATEGORY_FIRST, CATEGORY_AGAIN, CATEGORY_FILTERED)
 
 
+@pytest.mark.search
 def test_search_page(page_cache, catalog, shopper_client):
     # A first search, so that what a process remembers once (content types, the search backend)
     # is remembered whichever tests ran before: the counts are those of any later search.

@@ -130,6 +130,7 @@ def test_the_payload_really_is_stored(hostile):
     assert PAYLOAD in hostile.order.shipping_name
 
 
+@pytest.mark.search
 def test_site_pages_render_the_payload_inert(client, hostile):
     pages = {
         "product": hostile.product.url,
@@ -141,7 +142,9 @@ def test_site_pages_render_the_payload_inert(client, hostile):
         response = client.get(url)
         assert response.status_code == 200, name
         assert_inert(response.content.decode(), name)
-    assert "Mug &lt;script&gt;alert(1)&lt;/script&gt;" in client.get(pages["product"]).content.decode()
+    escaped_title = "Mug &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escaped_title in client.get(pages["product"]).content.decode()
+    assert escaped_title in client.get(pages["search"]).content.decode()  # found, and inert
 
     client.force_login(hostile.shopper)
     variant = hostile.product.variants.get(sku="XSS-1")
@@ -152,6 +155,7 @@ def test_site_pages_render_the_payload_inert(client, hostile):
         assert_inert(response.content.decode(), url)
 
 
+@pytest.mark.search
 def test_admin_pages_render_the_payload_inert(client, hostile):
     from django.contrib.auth import get_user_model
 
@@ -177,6 +181,8 @@ def test_admin_pages_render_the_payload_inert(client, hostile):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(response.content.decode(), url)
+    search = client.get("/admin/pages/search/?q=Mug").content.decode()
+    assert "Mug &lt;script&gt;alert(1)&lt;/script&gt;" in search  # found, and inert
 
     client.force_login(hostile.owner)
     for url in ("/admin/", "/admin/vendors/orders/", "/admin/stock/", f"/admin/pages/{product.pk}/edit/"):
