@@ -84,6 +84,12 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
     with django_db_blocker.unblock():
+        # Rows put back may ask for their content type while they are built (Wagtail's tasks
+        # do): known beforehand, it is not created again under a new id before its own row.
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
         # reset_sequences=False: new rows must not be given the ids of the rows put back.
         call_command(
             "flush",
