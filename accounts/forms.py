@@ -49,10 +49,13 @@ class ProfileForm(forms.Form):
 
 class AddressForm(forms.Form):
     full_name = forms.CharField(
-        max_length=Address.max_length_of("full_name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=Address.max_length_of("full_name"),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     line1 = forms.CharField(label="Address line 1", max_length=Address.max_length_of("line1"))
-    line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
+    line2 = forms.CharField(
+        label="Address line 2", max_length=Address.max_length_of("line2"), required=False
+    )
     city = forms.CharField(max_length=Address.max_length_of("city"))
     postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"))
     country = forms.ChoiceField(choices=country_choices_with_prompt)

@@ -44,7 +44,9 @@ class AdminLoginLockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the site's 429 page saying when to try again."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     minutes = max(seconds // 60, 1)

@@ -61,9 +61,7 @@ def token_user(*, token: Token) -> User:
             code="password_changed",
         )
     if getattr(user, "token_session_ended", False):
-        raise AuthenticationFailed(
-            "This login was logged out. Log in again.", code="session_ended"
-        )
+        raise AuthenticationFailed("This login was logged out. Log in again.", code="session_ended")
     return user
 
 

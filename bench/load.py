@@ -183,8 +183,12 @@ def machine() -> dict[str, str]:
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     model = re.search(r"model name\s*:\s*(.*)", cpuinfo)
     versions = run(
-        [PYTHON, "-c", "import django, wagtail, gunicorn; "
-         "print(django.__version__, wagtail.__version__, gunicorn.__version__)"]
+        [
+            PYTHON,
+            "-c",
+            "import django, wagtail, gunicorn; "
+            "print(django.__version__, wagtail.__version__, gunicorn.__version__)",
+        ]
     ).split()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     return {
@@ -223,8 +227,10 @@ def report(figures, *, args, info, setup, rss, started) -> str:
     ]
     for figure in figures[1:]:
         ratio = statistics.median(figure.ratios)
-        target = "–" if figure.target is None else (
-            f">= {figure.target} {'met' if ratio >= figure.target else 'NOT met'}"
+        target = (
+            "–"
+            if figure.target is None
+            else (f">= {figure.target} {'met' if ratio >= figure.target else 'NOT met'}")
         )
         lines.append(
             f"| {figure.label} | {ratio:.3f} | {spread(figure.ratios)} | {target} "
@@ -297,9 +303,23 @@ def main() -> None:
 
         port = free_port()
         server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2",
-             "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=REPOSITORY, env=env, start_new_session=True,
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "nexus.wsgi:application",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPOSITORY,
+            env=env,
+            start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
         for _ in range(150):
@@ -316,20 +336,47 @@ def main() -> None:
         api_list = "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*"
         figures = [
             Figure("bare", "ceiling: bare view", "/bench/bare/"),
-            Figure("product_cached", "product page, anonymous (page cache)",
-                   setup["product_path"], expect_cache="hit"),
-            Figure("product_session", "product page, shopper with a session and a cart",
-                   setup["product_path"], session, target=0.15),
-            Figure("category", "category page, 24 products, uncached (session)",
-                   setup["category_path"], session, target=0.12),
-            Figure("search", "search page with a query",
-                   f"/search/?q={setup['search_word']}", target=0.10),
-            Figure("api_uncached", "API v2 product list, uncached (session)",
-                   api_list, session, target=0.2),
-            Figure("api_cached", "API v2 product list, cached", api_list,
-                   expect_cache="hit", target=0.5),
-            Figure("cart_jwt", "DRF cart read, logged-in (JWT)", "/api/v1/cart/", jwt,
-                   target=0.25),
+            Figure(
+                "product_cached",
+                "product page, anonymous (page cache)",
+                setup["product_path"],
+                expect_cache="hit",
+            ),
+            Figure(
+                "product_session",
+                "product page, shopper with a session and a cart",
+                setup["product_path"],
+                session,
+                target=0.15,
+            ),
+            Figure(
+                "category",
+                "category page, 24 products, uncached (session)",
+                setup["category_path"],
+                session,
+                target=0.12,
+            ),
+            Figure(
+                "search",
+                "search page with a query",
+                f"/search/?q={setup['search_word']}",
+                target=0.10,
+            ),
+            Figure(
+                "api_uncached",
+                "API v2 product list, uncached (session)",
+                api_list,
+                session,
+                target=0.2,
+            ),
+            Figure(
+                "api_cached",
+                "API v2 product list, cached",
+                api_list,
+                expect_cache="hit",
+                target=0.5,
+            ),
+            Figure("cart_jwt", "DRF cart read, logged-in (JWT)", "/api/v1/cart/", jwt, target=0.25),
         ]
         for figure in figures:
             for _ in range(4):  # warm both workers (connections, templates, renditions)
@@ -347,8 +394,12 @@ def main() -> None:
         for repetition in range(args.repetitions):
             print(f"repetition {repetition + 1}/{args.repetitions}", flush=True)
             for figure in figures:
-                rate, p50 = wrk(base + figure.path, figure.headers,
-                                seconds=args.seconds, connections=args.connections)
+                rate, p50 = wrk(
+                    base + figure.path,
+                    figure.headers,
+                    seconds=args.seconds,
+                    connections=args.connections,
+                )
                 figure.rates.append(rate)
                 figure.p50s.append(p50)
                 drain(base)
@@ -362,8 +413,14 @@ def main() -> None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         subprocess.run(
-            [*manage, "shell", "-c", "from django.core.cache import cache; cache.delete_pattern('*')"],
-            env=env, capture_output=True,
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from django.core.cache import cache; cache.delete_pattern('*')",
+            ],
+            env=env,
+            capture_output=True,
         )
         shutil.rmtree(workdir, ignore_errors=True)
         try:
@@ -378,7 +435,9 @@ def main() -> None:
         output = args.output or RESULTS / f"{started:%Y-%m-%d}.md"
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text)
-        print(f"written to {output.relative_to(REPOSITORY) if output.is_relative_to(REPOSITORY) else output}")
+        print(
+            f"written to {output.relative_to(REPOSITORY) if output.is_relative_to(REPOSITORY) else output}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,9 @@ class QueryCounter:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*")
-    parser.add_argument("--as", dest="who", choices=["shopper", "anonymous", "jwt"],
-                        default="shopper")
+    parser.add_argument(
+        "--as", dest="who", choices=["shopper", "anonymous", "jwt"], default="shopper"
+    )
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=0)
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
@@ -104,7 +105,9 @@ def main() -> None:
                 client.get(path)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
+            pstats.Stats(profiler, stream=out).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(args.top)
             print(out.getvalue())
 
 

@@ -116,8 +116,10 @@ def shared_fragment(request, page, *vary_on) -> tuple[int, str]:
     Previews, pages rendered outside the page cache's marking, and a zero lifetime get a key
     of their own and no caching."""
     seconds = page_cache_seconds()
-    if seconds <= 0 or getattr(request, "is_preview", False) or not getattr(
-        request, "csrf_placeholder", False
+    if (
+        seconds <= 0
+        or getattr(request, "is_preview", False)
+        or not getattr(request, "csrf_placeholder", False)
     ):
         return 0, f"uncached:{uuid.uuid4().hex}"
     path = site_relative_path(page.url_path)

@@ -6,7 +6,6 @@ sold by a suspended vendor cannot be added. Prices are not kept here (see `cart_
 Every write locks the cart row first, so concurrent requests on one cart serialise.
 """
 
-
 import uuid
 
 from django.conf import settings

@@ -188,10 +188,10 @@ class CartSummary:
 def cart_summary(*, cart: Cart | None) -> CartSummary:
     """Price the cart from live rows: per line, per vendor (with flat-rate shipping), in total.
 
-    Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
-    left out of the totals; lines asking for more than is in stock keep their price but carry a
-    problem. Three queries whatever the size of the cart (shop settings, and the lines joined to
-their variants, products, vendors and stock with liveness and view restrictions).
+        Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
+        left out of the totals; lines asking for more than is in stock keep their price but carry a
+        problem. Three queries whatever the size of the cart (shop settings, and the lines joined to
+    their variants, products, vendors and stock with liveness and view restrictions).
     """
     summary = CartSummary(cart=cart, currency=shop_currency())
     if cart is None:

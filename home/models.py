@@ -77,4 +77,3 @@ class HomePage(CachedViewRestrictionsMixin, Page):
             if block.block_type == "featured_categories":
                 ids.extend(page.pk for page in block.value["categories"] if page is not None)
         return ids
-

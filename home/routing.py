@@ -15,7 +15,6 @@ The request's site is remembered the same way, per host and port, and forgotten 
 is saved or deleted.
 """
 
-
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -71,11 +70,7 @@ def page_route_cached(request, path: str):
         page_id, label = entry
         model = _page_model(label)
         page = model.objects.filter(pk=page_id).first() if model is not None else None
-        if (
-            page is not None
-            and page.live
-            and page.url_path == _expected_url_path(site, path)
-        ):
+        if page is not None and page.live and page.url_path == _expected_url_path(site, path):
             return RouteResult(page)
     result = Page.route_for_request(request, path)
     if result is not None:

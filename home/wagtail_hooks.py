@@ -8,9 +8,7 @@ from home.models import HomePage
 def home_pages_featuring(product_ids: set[int]) -> list[HomePage]:
     """Live home pages that feature any of these products: the page cache drops them too."""
     return [
-        home
-        for home in HomePage.objects.live()
-        if product_ids & set(home.featured_product_ids())
+        home for home in HomePage.objects.live() if product_ids & set(home.featured_product_ids())
     ]
 
 
@@ -18,7 +16,5 @@ def home_pages_featuring(product_ids: set[int]) -> list[HomePage]:
 def home_pages_featuring_categories(category_ids: set[int]) -> list[HomePage]:
     """Live home pages that feature any of these categories: the page cache drops them too."""
     return [
-        home
-        for home in HomePage.objects.live()
-        if category_ids & set(home.featured_category_ids())
+        home for home in HomePage.objects.live() if category_ids & set(home.featured_category_ids())
     ]

@@ -53,8 +53,11 @@ class CachedViewRestrictionsMixin:
         restriction_ids = remembered(
             VERSION_KEY,
             f"view-restrictions:page:{self.pk}",
-            lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()
-                         .values_list("pk", flat=True)),
+            lambda: list(
+                super(CachedViewRestrictionsMixin, self)
+                .get_view_restrictions()
+                .values_list("pk", flat=True)
+            ),
             SECONDS,
         )
         if not restriction_ids:

@@ -33,9 +33,7 @@ def rich_text_clean(html: str) -> str:
     features removed (scripts and styles with their content)."""
     if not html:
         return html
-    cleaned = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None
-    )
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None)
     return _EMBED.sub(r"<embed\1/>", cleaned)
 
 

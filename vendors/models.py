@@ -166,8 +166,8 @@ class VendorIndexPage(CachedViewRestrictionsMixin, SanitizedIntroMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["storefronts"] = (
-            public(VendorPage.objects.child_of(self).live()).select_related("vendor", "logo")
+        context["storefronts"] = public(VendorPage.objects.child_of(self).live()).select_related(
+            "vendor", "logo"
         )
         return context
 

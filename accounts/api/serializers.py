@@ -130,11 +130,15 @@ class AddressInputSerializer(serializers.Serializer):
 
     full_name = serializers.CharField(max_length=Address.max_length_of("full_name"))
     line1 = serializers.CharField(max_length=Address.max_length_of("line1"))
-    line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True)
+    line2 = serializers.CharField(
+        max_length=Address.max_length_of("line2"), required=False, allow_blank=True
+    )
     city = serializers.CharField(max_length=Address.max_length_of("city"))
     postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
     country = CountryCodeField()
-    phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=Address.max_length_of("phone"), required=False, allow_blank=True
+    )
     is_default = serializers.BooleanField(
         required=False,
         help_text="Make this the default address. A user's first address is always the default.",

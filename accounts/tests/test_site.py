@@ -336,8 +336,7 @@ def test_password_reset_is_throttled_with_retry_after(client, user, settings):
         },
     }
     statuses = [
-        client.post("/account/password/reset/", {"email": user.email}).status_code
-        for _ in range(2)
+        client.post("/account/password/reset/", {"email": user.email}).status_code for _ in range(2)
     ]
 
     throttled = client.post("/account/password/reset/", {"email": user.email})

@@ -155,4 +155,3 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         site = Site.find_for_request(self.request)
         context["currency"] = selectors.shop_currency(site=site)
         return context
-

@@ -24,7 +24,7 @@ def test_product_page_is_routable_and_shows_variants_prices_and_availability(cli
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1>Rain Jacket</h1>' in html
+    assert "<h1>Rain Jacket</h1>" in html
     assert "Sold by" in html and "Acme Outfitters" in html
     assert 'action="/cart/add/"' in html and 'method="post"' in html
     assert 'name="quantity"' in html

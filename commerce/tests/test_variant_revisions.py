@@ -321,9 +321,7 @@ def test_another_product_cannot_take_an_archived_sku(tee, django_user_model):
     before = ProductPage.objects.get(pk=other.pk).latest_revision_id
     data = page_edit_data(client, other)
     index = next(
-        key.split("-")[1]
-        for key in data
-        if key.startswith("variants-") and key.endswith("-sku")
+        key.split("-")[1] for key in data if key.startswith("variants-") and key.endswith("-sku")
     )
     data[f"variants-{index}-sku"] = "TEE-XL"
     data["action-publish"] = "1"

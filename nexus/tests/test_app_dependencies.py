@@ -64,6 +64,7 @@ RELATION_FIELDS = frozenset(
     }
 )
 
+
 @dataclass(frozen=True)
 class Violation:
     path: str
@@ -220,7 +221,7 @@ def test_every_app_directory_is_in_the_graph():
     assert apps_on_disk == set(ALLOWED)
 
 
-CATALOG_SOURCE = '''
+CATALOG_SOURCE = """
 from django.apps import apps
 from django.db import models
 from accounts.models import User
@@ -243,7 +244,7 @@ def by_name():
     apps.get_model("catalog.Stock")
     post_save.connect(receiver, sender="vendors.Vendor")
     labels = {"home.homepage", "catalog.productpage", "commerce.order_confirmation_send"}
-'''
+"""
 
 
 @pytest.mark.parametrize(

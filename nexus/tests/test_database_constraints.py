@@ -43,7 +43,9 @@ def test_every_conditional_or_expression_unique_constraint_exists_in_the_databas
 
 def _refused(constraint: str):
     # SQLite names the columns, not the index.
-    return pytest.raises(IntegrityError, match=None if connection.vendor == "sqlite" else constraint)
+    return pytest.raises(
+        IntegrityError, match=None if connection.vendor == "sqlite" else constraint
+    )
 
 
 def test_a_second_default_address_of_a_user_is_refused():

@@ -120,7 +120,9 @@ def world_state() -> tuple:
     """Everything an intruder could change in A's objects."""
     return (
         list(Address.objects.order_by("pk").values_list()),
-        list(CartLine.objects.order_by("pk").values_list("pk", "cart_id", "variant_id", "quantity")),
+        list(
+            CartLine.objects.order_by("pk").values_list("pk", "cart_id", "variant_id", "quantity")
+        ),
         list(WishlistItem.objects.order_by("pk").values_list("pk", "user_id", "product_id")),
         list(Order.objects.order_by("pk").values_list("pk", "status", "total")),
         list(OrderLine.objects.order_by("pk").values_list("pk", "shipped_at", "carrier")),
@@ -183,7 +185,10 @@ MATRIX: dict[str, Entry] = {
     ),
     # API v1: vendor's objects
     "api/v1/vendor/order-lines/<int:line_id>/": Entry(
-        "/api/v1/vendor/order-lines/{vendor_line_id}/", [("GET", None)], api=True, expect=NOT_A_VENDOR
+        "/api/v1/vendor/order-lines/{vendor_line_id}/",
+        [("GET", None)],
+        api=True,
+        expect=NOT_A_VENDOR,
     ),
     "api/v1/vendor/stock/<str:sku>/": Entry(
         "/api/v1/vendor/stock/{sku}/",
@@ -192,7 +197,10 @@ MATRIX: dict[str, Entry] = {
         expect=NOT_A_VENDOR,
     ),
     "api/v1/vendor/stock/<str:sku>/adjust/": Entry(
-        "/api/v1/vendor/stock/{sku}/adjust/", [("POST", {"delta": -5})], api=True, expect=NOT_A_VENDOR
+        "/api/v1/vendor/stock/{sku}/adjust/",
+        [("POST", {"delta": -5})],
+        api=True,
+        expect=NOT_A_VENDOR,
     ),
     # Wagtail API v2: a draft is nobody's to read
     "api/v2/^pages/<int:pk>/": Entry("/api/v2/pages/{draft_id}/", [("GET", None)], api=True),

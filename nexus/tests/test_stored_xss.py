@@ -102,11 +102,14 @@ def test_rich_text_keeps_wagtails_features_and_drops_the_rest():
     )
 
     assert rich_text_clean(kept) == kept
-    assert rich_text_clean(
-        '<p onclick="x()">a<script>alert(1)</script><style>p{}</style>'
-        '<a href="javascript:alert(1)">j</a><iframe src="https://e.example"></iframe>'
-        '<img src=x onerror=alert(2)></p>'
-    ) == "<p>a<a>j</a></p>"
+    assert (
+        rich_text_clean(
+            '<p onclick="x()">a<script>alert(1)</script><style>p{}</style>'
+            '<a href="javascript:alert(1)">j</a><iframe src="https://e.example"></iframe>'
+            "<img src=x onerror=alert(2)></p>"
+        )
+        == "<p>a<a>j</a></p>"
+    )
 
 
 def test_the_payload_is_stored_as_text_and_rich_text_without_markup(hostile):
@@ -149,7 +152,13 @@ def test_site_pages_render_the_payload_inert(client, hostile):
     client.force_login(hostile.shopper)
     variant = hostile.product.variants.get(sku="XSS-1")
     client.post("/cart/add/", {"variant": variant.pk, "quantity": 1})
-    for url in ("/cart/", "/checkout/", "/orders/", f"/orders/{hostile.order.number}/", "/account/"):
+    for url in (
+        "/cart/",
+        "/checkout/",
+        "/orders/",
+        f"/orders/{hostile.order.number}/",
+        "/account/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(response.content.decode(), url)
@@ -185,7 +194,12 @@ def test_admin_pages_render_the_payload_inert(client, hostile):
     assert "Mug &lt;script&gt;alert(1)&lt;/script&gt;" in search  # found, and inert
 
     client.force_login(hostile.owner)
-    for url in ("/admin/", "/admin/vendors/orders/", "/admin/stock/", f"/admin/pages/{product.pk}/edit/"):
+    for url in (
+        "/admin/",
+        "/admin/vendors/orders/",
+        "/admin/stock/",
+        f"/admin/pages/{product.pk}/edit/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(response.content.decode(), f"vendor {url}")
@@ -239,7 +253,10 @@ def test_csv_import_of_the_payload_renders_inert(client, site_tree):
 
     response = client.post(
         f"/admin/catalog/import/{vendor.storefront.pk}/",
-        {"file": SimpleUploadedFile("p.csv", csv.encode(), content_type="text/csv"), "publish": "on"},
+        {
+            "file": SimpleUploadedFile("p.csv", csv.encode(), content_type="text/csv"),
+            "publish": "on",
+        },
     )
 
     assert_inert(response.content.decode(), "import result")

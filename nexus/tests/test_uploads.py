@@ -10,10 +10,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 pytestmark = pytest.mark.django_db
 
-SVG = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
-    b"<script>alert(2)</script></svg>"
-)
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
 
 
 @pytest.fixture

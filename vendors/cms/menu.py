@@ -40,6 +40,6 @@ def vendor_operations_menu_item():
                 icon_name="form",
                 order=210,
             ),
-        ]
+        ],
     )
     return VendorSubmenu("Vendors", menu, icon_name="site", name="vendors", order=250)

@@ -55,7 +55,9 @@ def test_vendor_orders_filter_form_uses_the_admin_field_style(client, owner_a, v
 
     html = client.get("/admin/vendors/orders/").content.decode()
 
-    form = re.search(r'<form method="get" class="vendor-filter admin-filters">(.*?)</form>', html, re.S)
+    form = re.search(
+        r'<form method="get" class="vendor-filter admin-filters">(.*?)</form>', html, re.S
+    )
     assert form is not None
     assert form.group(1).count('class="w-field__wrapper') == 3
     assert '<link rel="stylesheet" href="/static/css/admin.css">' in html

@@ -65,7 +65,9 @@ def test_page_bulk_action_mixing_own_and_foreign_ids_lists_only_own(world, draft
         ("wagtaildocs", "document", "document_b", "beta-doc", get_document_model),
     ],
 )
-def test_media_bulk_delete_hides_another_vendors_titles(world, app, model, attribute, title, manager):
+def test_media_bulk_delete_hides_another_vendors_titles(
+    world, app, model, attribute, title, manager
+):
     item = getattr(world, attribute)
     url = _bulk_url(app, model, "delete", item.pk)
 

@@ -154,7 +154,9 @@ def test_refresh_reused_after_rotation_is_401_and_issues_nothing(api_client, use
     reused = api_client.post(REFRESH, {"refresh": first["refresh"]}, format="json")
 
     assert reused.status_code == 401
-    assert reused.json() == {"error": {"code": "token_not_valid", "message": "Token is blacklisted"}}
+    assert reused.json() == {
+        "error": {"code": "token_not_valid", "message": "Token is blacklisted"}
+    }
     assert OutstandingToken.objects.count() == outstanding
 
 
@@ -233,7 +235,9 @@ def test_logout_after_rotation_ends_every_access_token_of_that_login(api_client,
     assert _bearer(api_client, rotated["access"]).get(ME).status_code == 200
     api_client.credentials()
 
-    assert api_client.post(LOGOUT, {"refresh": rotated["refresh"]}, format="json").status_code == 204
+    assert (
+        api_client.post(LOGOUT, {"refresh": rotated["refresh"]}, format="json").status_code == 204
+    )
 
     _refused(api_client, first["access"], "session_ended")
     _refused(api_client, rotated["access"], "session_ended")

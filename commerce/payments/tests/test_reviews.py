@@ -126,9 +126,7 @@ def test_resolving_is_refused_without_rights_a_reason_or_a_flag(late_order, edit
     changes = late_order.status_changes.count()
     for actor in (late_order.user, UserFactory(is_staff=True), None):
         with pytest.raises(RefundPermissionDenied):
-            services.order_review_resolve(
-                order=late_order, actor=actor, action="refund", note="x"
-            )
+            services.order_review_resolve(order=late_order, actor=actor, action="refund", note="x")
     with pytest.raises(InvalidReview, match="Say why"):
         services.order_review_resolve(order=late_order, actor=editor, action="refund", note=" ")
     with pytest.raises(InvalidReview, match="Choose one of"):
@@ -195,9 +193,10 @@ def test_editors_resolve_flagged_orders_in_the_admin(
 
     assert f"Order {late_order.number} refunded; the flag is cleared." in response.content.decode()
     assert Refund.objects.get().amount == late_order.total
-    assert late_order.number not in client.get(
-        reverse("payments_review_admin:review_orders")
-    ).content.decode()
+    assert (
+        late_order.number
+        not in client.get(reverse("payments_review_admin:review_orders")).content.decode()
+    )
 
     shopper = late_order.user
     client.force_login(shopper)

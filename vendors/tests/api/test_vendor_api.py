@@ -256,9 +256,10 @@ def test_member_of_an_active_and_a_suspended_vendor_cannot_ship_the_suspended_on
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "vendor_suspended"
     assert _line_state(shop.line_a) == (None, "", "")
-    assert shop.client.put(
-        BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json"
-    ).status_code == 403
+    assert (
+        shop.client.put(BASE + f"stock/{shop.sku_a}/", {"quantity": 1}, format="json").status_code
+        == 403
+    )
     assert _quantity(shop.sku_a) == 5
 
 
