@@ -7,9 +7,11 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from catalog.selectors import shop_currency
 from commerce.shipping import vendor_shipping_rate_set
 from nexus.admin_screens import AdminScreenMixin
 from nexus.errors import DomainError
+from nexus.money import money_format
 from vendors.models import Vendor
 from vendors.permissions import is_editor
 
@@ -42,6 +44,8 @@ class ShippingRatesView(AdminScreenMixin, TemplateView):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, f"{vendor.name} now charges {vendor.shipping_flat_rate} for shipping."
+                request,
+                f"{vendor.name} now charges "
+                f"{money_format(vendor.shipping_flat_rate, shop_currency())} for shipping.",
             )
         return HttpResponseRedirect(reverse("commerce_admin:shipping_rates"))

@@ -17,6 +17,7 @@ from catalog.selectors import live_products, products_annotated
 from commerce.models import WishlistItem, WishlistWatch
 from commerce.notifications import email_context
 from commerce.outbox.services import email_send_once, outbox_message_add
+from nexus.money import money_format
 
 
 def wishlist_changes_notify() -> int:
@@ -93,7 +94,7 @@ def wishlist_notice_send(
     subject = (
         f"Back in stock: {product.title}"
         if kind == "back_in_stock"
-        else f"Price drop: {product.title} now from {price}"
+        else f"Price drop: {product.title} now from {money_format(price, context['currency'])}"
     )
     return email_send_once(
         key=f"wishlist-{kind}:{product_id}:{change}:{user_id}",

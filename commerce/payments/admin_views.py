@@ -15,6 +15,7 @@ from commerce.exceptions import OrderNotFound
 from commerce.payments import selectors, services
 from nexus.admin_screens import AdminScreenMixin
 from nexus.errors import DomainError
+from nexus.money import money_format
 from vendors.permissions import is_editor
 
 ORDERS_PER_PAGE = 50
@@ -108,7 +109,7 @@ class OrderRefundView(StaffOrderMixin, AdminScreenMixin, TemplateView):
         else:
             messages.success(
                 request,
-                f"Refunded {refund.amount} {refund.currency} on order {order.number} "
+                f"Refunded {money_format(refund.amount, refund.currency)} on order {order.number} "
                 f"({refund.reference}).",
             )
         return HttpResponseRedirect(back)
@@ -159,7 +160,9 @@ class OrderReviewView(StaffOrderMixin, AdminScreenMixin, TemplateView):
             )
         except DomainError as error:
             messages.error(request, error.message)
-            return HttpResponseRedirect(reverse("payments_review_admin:order_review", args=[number]))
+            return HttpResponseRedirect(
+                reverse("payments_review_admin:order_review", args=[number])
+            )
         done = {"refund": "refunded", "reinstate": "reinstated as paid", "dismiss": "dismissed"}
         messages.success(request, f"Order {order.number} {done[action]}; the flag is cleared.")
         return HttpResponseRedirect(reverse("payments_review_admin:review_orders"))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from catalog.money import MONEY
+from nexus.money import money_format
 
 
 class Payment(models.Model):
@@ -144,7 +145,9 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Refund {self.number} of {self.order_id}: {self.amount} {self.currency}"
+        return (
+            f"Refund {self.number} of {self.order_id}: {money_format(self.amount, self.currency)}"
+        )
 
 
 class RefundLine(models.Model):

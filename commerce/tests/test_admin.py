@@ -91,6 +91,9 @@ def test_editor_sets_a_vendors_flat_shipping_rate(client, shop, shopper):
         "/admin/shipping-rates/", {"vendor": shop.vendor_b.pk, "shipping_flat_rate": "6.90"}
     )
     assert response.status_code == 302
+    assert [str(message) for message in response.wsgi_request._messages] == [
+        "Bright Lights now charges €6.90 for shipping."
+    ]
     assert Vendor.objects.get(pk=shop.vendor_b.pk).shipping_flat_rate == Decimal("6.90")
     assert cart_summary(cart=cart).shipping_total == Decimal("6.90")
 

@@ -72,7 +72,7 @@ def test_a_price_drop_is_told_to_watchers_and_a_rise_is_not(
     assert _run(django_capture_on_commit_callbacks) == 1
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["ada@example.com"], "Price drop: Mug now from 7.50")
+        (["ada@example.com"], "Price drop: Mug now from €7.50")
     ]
     assert "(was €12.00)" in mail.outbox[0].body
 

@@ -26,6 +26,7 @@ from commerce.payments.exceptions import (
 from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.money import from_minor_units, to_minor_units
 from commerce.payments.providers import provider_get
+from nexus.money import money_format
 
 logger = logging.getLogger(__name__)
 
@@ -128,13 +129,13 @@ def _handle_succeeded(stored: PaymentEvent, order: Order, payment: Payment) -> s
     expected = to_minor_units(order.total, order.currency)
     if stored.amount_minor != expected or stored.currency.upper() != order.currency.upper():
         taken = (
-            f"{from_minor_units(stored.amount_minor, stored.currency)} {stored.currency}"
+            money_format(from_minor_units(stored.amount_minor, stored.currency), stored.currency)
             if stored.amount_minor is not None and stored.currency
             else "an unknown amount"
         )
         reason = (
             f"Payment {payment.reference or payment.pk} took {taken}, but order "
-            f"{order.number} totals {order.total} {order.currency}; not marked paid."
+            f"{order.number} totals {money_format(order.total, order.currency)}; not marked paid."
         )
         payment.failure_code = "amount_mismatch"
         payment.failure_message = reason
@@ -191,12 +192,9 @@ def _handle_failed(stored: PaymentEvent, order: Order, payment: Payment) -> str:
 def refunded_total(payment: Payment) -> Decimal:
     """Refunded on `payment`, counting refunds still waiting for the provider (so a provider's
     report that arrives before Nexus settles its own refund is not taken for a second one)."""
-    return (
-        payment.refunds.filter(status__in=Refund.COUNTED_STATUSES).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or Decimal("0")
-    )
+    return payment.refunds.filter(status__in=Refund.COUNTED_STATUSES).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
 
 
 def _handle_refunded(stored: PaymentEvent, order: Order, payment: Payment) -> str | None:
@@ -219,7 +217,9 @@ def _handle_refunded(stored: PaymentEvent, order: Order, payment: Payment) -> st
     if reported >= payment.amount and order.status in REFUNDABLE_STATUSES:
         order_transition(order=order, to_status=Status.REFUNDED, note=refund.reason)
     notifications.notify_refund(refund=refund)
-    return f"Recorded a refund of {refund.amount} {refund.currency} made at the provider."
+    return (
+        f"Recorded a refund of {money_format(refund.amount, refund.currency)} made at the provider."
+    )
 
 
 def payment_event_handle(*, event_pk: int) -> str:

@@ -50,6 +50,7 @@ from commerce.payments.services.events import (
     payment_event_receive,
     refunded_total,
 )
+from nexus.money import money_format
 from vendors.permissions import is_editor
 
 logger = logging.getLogger(__name__)
@@ -195,8 +196,8 @@ def _check_amount(amount: Decimal, remaining: Decimal, currency: str) -> None:
         raise InvalidRefund("There is nothing left to refund.", field="amount")
     if amount > remaining:
         raise InvalidRefund(
-            f"A refund of {amount} {currency} is more than the {remaining} "
-            f"{currency} paid and not yet refunded.",
+            f"A refund of {money_format(amount, currency)} is more than the "
+            f"{money_format(remaining, currency)} paid and not yet refunded.",
             field="amount",
         )
 
@@ -337,7 +338,7 @@ def _refund_succeed(
             order=order,
             to_status=Status.REFUNDED,
             actor=actor,
-            note=f"Refund {refund.number}: {refund.amount} {refund.currency}."
+            note=f"Refund {refund.number}: {money_format(refund.amount, refund.currency)}."
             + (f" {refund.reason}" if refund.reason else ""),
         )
     notifications.notify_refund(refund=refund)

@@ -31,6 +31,7 @@ from commerce.payments.services.refunds import (
     refund_refuse_while_pending,
     refund_settle,
 )
+from nexus.money import money_format
 from vendors.permissions import is_editor
 
 Status = Order.Status
@@ -139,7 +140,8 @@ def _resolve_by_refund(*, order: Order, actor, note: str) -> Order:
                         f"Order {locked.number} has no payment left to refund.", field="action"
                     )
                 summary = ", ".join(
-                    f"{refund.amount} {refund.currency} ({refund.reference})" for refund in refunded
+                    f"{money_format(refund.amount, refund.currency)} ({refund.reference})"
+                    for refund in refunded
                 )
                 _record(locked, actor=actor, note=f"Refunded after review: {summary}. {note}")
                 _clear_flag(locked)

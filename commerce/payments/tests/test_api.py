@@ -222,7 +222,9 @@ def test_a_refund_beyond_what_was_paid_is_refused(paid_order):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_refund"
-    assert "more than the 34.00 EUR" in response.json()["error"]["message"]
+    assert response.json()["error"]["message"] == (
+        "A refund of €34.01 is more than the €34.00 paid and not yet refunded."
+    )
     assert not Refund.objects.exists()
     paid_order.refresh_from_db()
     assert paid_order.status == Order.Status.PAID

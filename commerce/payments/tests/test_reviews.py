@@ -252,6 +252,5 @@ def test_a_resent_mismatched_event_gives_its_reason_once(site_tree, dummy_settin
     assert PaymentEvent.objects.filter(processed_at__isnull=False).count() == 2
     assert order.needs_review is True
     assert order.review_reason == (
-        f"Payment pi_mismatch took 1.00 EUR, but order {order.number} totals 34.00 EUR; "
-        "not marked paid."
+        f"Payment pi_mismatch took €1.00, but order {order.number} totals €34.00; not marked paid."
     )

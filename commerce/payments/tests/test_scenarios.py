@@ -205,8 +205,8 @@ def test_amount_mismatch_flags_the_order_and_never_marks_it_paid(shop, paid_noti
     payment.refresh_from_db()
     assert order.status == Order.Status.PENDING_PAYMENT
     assert order.needs_review is True
-    assert "took 33.00 EUR" in order.review_reason
-    assert "totals 34.00 EUR" in order.review_reason
+    assert "took €33.00" in order.review_reason
+    assert "totals €34.00" in order.review_reason
     assert payment.status != Payment.Status.SUCCEEDED
     assert payment.failure_code == "amount_mismatch"
     assert paid_notifications["paid"] == []
@@ -265,7 +265,7 @@ def test_partial_refunds_restock_once_and_never_exceed_the_payment(shop, editor)
     assert first_line.refunded_quantity == 1
     assert (stock_of(first_line), stock_of(second_line)) == (9, 9)
 
-    with pytest.raises(InvalidRefund, match="more than the 21.50 EUR"):
+    with pytest.raises(InvalidRefund, match="more than the €21.50"):
         services.payment_refund(order=order, actor=editor, amount=Decimal("21.51"))
     with pytest.raises(InvalidRefund, match="Only 1 of"):
         services.payment_refund(order=order, actor=editor, lines={first_line.pk: 2})
@@ -352,7 +352,7 @@ def test_staff_refund_a_payment_that_arrived_after_expiry(shop, editor, paid_not
     last = order.status_changes.order_by("pk").last()
     assert (last.from_status, last.to_status, last.actor) == ("cancelled", "cancelled", editor)
     assert last.note == (
-        f"Refunded after review: 34.00 EUR ({refund.reference}). Shopper asked for the money back"
+        f"Refunded after review: €34.00 ({refund.reference}). Shopper asked for the money back"
     )
     assert [stock_of(line) for line in lines] == [10, 10]  # nothing restocked twice
     assert paid_notifications["paid"] == []
@@ -448,7 +448,7 @@ def test_a_refund_the_provider_made_before_the_process_stopped_is_settled_by_the
     assert paid_notifications["refund"] == [refund.pk]
     last = order.status_changes.order_by("pk").last()
     assert (last.from_status, last.to_status, last.actor) == ("paid", "refunded", None)
-    assert last.note == "Refund 1: 34.00 EUR. Returned"
+    assert last.note == "Refund 1: €34.00. Returned"
 
     # Run again, or the stopped process's answer arriving after all: settled once.
     assert refunds.refunds_resume(now=_later(30)) == 0

@@ -196,7 +196,7 @@ def test_staff_refund_lines_from_the_wagtail_admin(
     paid_order.refresh_from_db()
     assert paid_order.status == Order.Status.REFUNDED
     assert (stock_of(first), stock_of(second)) == (10, 10)
-    assert f"Refunded 9.00 EUR on order {paid_order.number}" in page.content.decode()
+    assert f"Refunded €9.00 on order {paid_order.number}" in page.content.decode()
     assert list(Refund.objects.values_list("amount", flat=True)) == [25, 9]
 
 

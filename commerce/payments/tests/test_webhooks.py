@@ -209,6 +209,9 @@ def test_a_refund_reported_before_the_success_ends_in_the_same_state(
     assert refund.lines.count() == 0  # a refund made at the provider names no items
     assert list(order.status_changes.values_list("to_status", flat=True)) == ["paid", "refunded"]
     assert PaymentEvent.objects.filter(processed_at__isnull=True).count() == 0
+    assert PaymentEvent.objects.get(type="charge.refunded").outcome == (
+        "Recorded a refund of €34.00 made at the provider."
+    )
 
 
 @pytest.mark.parametrize(
