@@ -234,8 +234,9 @@ class ProductPage(CachedViewRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["detail"] = SimpleLazyObject(lambda: selectors.product_detail(product=self))
         authenticated = request.user.is_authenticated if hasattr(request, "user") else False
+        # The quantity input's max is the setting, so a changed setting retires the fragment.
         context["fragment_seconds"], context["fragment_key"] = shared_fragment(
-            request, self, authenticated
+            request, self, authenticated, settings.CART_MAX_LINE_QUANTITY
         )
         return context
 

@@ -1,5 +1,7 @@
-"""Template context for every site page: the mini-cart count in the header."""
+"""Template context for every site page: the mini-cart count in the header, and the most a
+cart line may hold (the quantity inputs' `max`)."""
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from commerce.selectors import cart_find, cart_items_count
@@ -29,5 +31,9 @@ def _visitor_cart_count(request) -> int:
 
 def cart(request):
     """`cart_count`: items in the visitor's cart, counted (one query, none for a visitor
-    without a cart) only when a template shows it."""
-    return {"cart_count": SimpleLazyObject(lambda: _visitor_cart_count(request))}
+    without a cart) only when a template shows it; `cart_max_line_quantity`: the
+    CART_MAX_LINE_QUANTITY setting the cart service enforces."""
+    return {
+        "cart_count": SimpleLazyObject(lambda: _visitor_cart_count(request)),
+        "cart_max_line_quantity": settings.CART_MAX_LINE_QUANTITY,
+    }

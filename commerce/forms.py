@@ -11,24 +11,49 @@ from accounts.models import Address
 NEW_ADDRESS = "new"
 
 
-class CartAddForm(forms.Form):
+def line_quantity_field(**kwargs) -> forms.IntegerField:
+    """A cart line quantity, 1..CART_MAX_LINE_QUANTITY as the setting is when the form is made
+    (so a changed setting changes the form), refused with the cart service's own words."""
+    return forms.IntegerField(
+        min_value=1,
+        max_value=settings.CART_MAX_LINE_QUANTITY,
+        error_messages={
+            "min_value": "Quantity must be at least 1.",
+            "max_value": "Quantity can be at most %(limit_value)s per item.",
+            "invalid": "Quantity must be a whole number.",
+        },
+        **kwargs,
+    )
+
+
+class LineQuantityFormMixin:
+    """Gives the form a `quantity` field read from the setting at each instantiation."""
+
+    quantity_required = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"] = line_quantity_field(
+            required=self.quantity_required, initial=1 if self.quantity_required else None
+        )
+
+
+class CartAddForm(LineQuantityFormMixin, forms.Form):
     variant = forms.IntegerField(min_value=1, error_messages={"required": "Choose an option."})
-    quantity = forms.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, initial=1)
 
 
-class CartLineQuantityForm(forms.Form):
-    quantity = forms.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY)
+class CartLineQuantityForm(LineQuantityFormMixin, forms.Form):
+    pass
 
 
 class WishlistAddForm(forms.Form):
     product = forms.IntegerField(min_value=1)
 
 
-class WishlistMoveForm(forms.Form):
+class WishlistMoveForm(LineQuantityFormMixin, forms.Form):
+    quantity_required = False
+
     variant = forms.IntegerField(min_value=1, required=False)
-    quantity = forms.IntegerField(
-        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, required=False
-    )
 
 
 class CheckoutForm(forms.Form):
@@ -38,8 +63,12 @@ class CheckoutForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
     address = forms.ChoiceField(widget=forms.RadioSelect, label="Ship to")
     full_name = forms.CharField(max_length=Address.max_length_of("full_name"), required=False)
-    line1 = forms.CharField(label="Address line 1", max_length=Address.max_length_of("line1"), required=False)
-    line2 = forms.CharField(label="Address line 2", max_length=Address.max_length_of("line2"), required=False)
+    line1 = forms.CharField(
+        label="Address line 1", max_length=Address.max_length_of("line1"), required=False
+    )
+    line2 = forms.CharField(
+        label="Address line 2", max_length=Address.max_length_of("line2"), required=False
+    )
     city = forms.CharField(max_length=Address.max_length_of("city"), required=False)
     postal_code = forms.CharField(max_length=Address.max_length_of("postal_code"), required=False)
     # Required only for a new address; the service reports a missing one beside the field.

@@ -3,7 +3,6 @@
 Domain errors become a message on the page the shopper came from; nothing else changes.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.selectors import shop_currency
+from catalog.selectors import shop_currency, shop_index_page
 from commerce import cart as cart_services
 from commerce.checkout import checkout_complete
 from commerce.context_processors import SESSION_CART_TOKEN, site_cart_find
@@ -57,7 +56,9 @@ def _form_error(request, form) -> None:
         if field in form.fields:
             label = form.fields[field].label or field.replace("_", " ").capitalize()
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            # A message that already names its field ("Quantity can be at most ...") stands alone.
+            named = label and not error.startswith(label)
+            messages.error(request, f"{label}: {error}" if named else error)
 
 
 # --- Cart ------------------------------------------------------------------------------------
@@ -88,11 +89,9 @@ def cart_add(request):
 @require_GET
 def cart_detail(request):
     summary = cart_summary(cart=_site_cart(request, create=False))
-    return render(
-        request,
-        "commerce/cart.html",
-        {"summary": summary, "max_quantity": settings.CART_MAX_LINE_QUANTITY},
-    )
+    # An empty cart points to the shop.
+    shop_index = shop_index_page() if summary.is_empty else None
+    return render(request, "commerce/cart.html", {"summary": summary, "shop_index": shop_index})
 
 
 @require_POST

@@ -16,18 +16,37 @@ from commerce.models import Order
 # --- Input -----------------------------------------------------------------------------------
 
 
-class CartLineAddInputSerializer(serializers.Serializer):
+class LineQuantitySerializerMixin:
+    """A `quantity` field of 1..CART_MAX_LINE_QUANTITY as the setting is when the serializer is
+    made (so a changed setting changes it), refused with the cart service's own words."""
+
+    quantity_default = None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        options = {} if self.quantity_default is None else {"default": self.quantity_default}
+        fields["quantity"] = serializers.IntegerField(
+            min_value=1,
+            max_value=settings.CART_MAX_LINE_QUANTITY,
+            error_messages={
+                "min_value": "Quantity must be at least 1.",
+                "max_value": "Quantity can be at most {max_value} per item.",
+                "invalid": "Quantity must be a whole number.",
+            },
+            **options,
+        )
+        return fields
+
+
+class CartLineAddInputSerializer(LineQuantitySerializerMixin, serializers.Serializer):
+    quantity_default = 1
+
     variant = serializers.IntegerField(min_value=1, help_text="Id of the product variant.")
-    quantity = serializers.IntegerField(
-        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1
-    )
 
 
-class CartLineUpdateInputSerializer(serializers.Serializer):
+class CartLineUpdateInputSerializer(LineQuantitySerializerMixin, serializers.Serializer):
     """The body of PATCH /cart/lines/<id>/: the new quantity, which is required. Never
     partial, so the schema (which treats PATCH bodies as partial) marks it required too."""
-
-    quantity = serializers.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY)
 
     @property
     def partial(self) -> bool:
@@ -41,11 +60,15 @@ class CartLineUpdateInputSerializer(serializers.Serializer):
 class ShippingAddressSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=Address.max_length_of("full_name"))
     line1 = serializers.CharField(max_length=Address.max_length_of("line1"))
-    line2 = serializers.CharField(max_length=Address.max_length_of("line2"), required=False, allow_blank=True, default="")
+    line2 = serializers.CharField(
+        max_length=Address.max_length_of("line2"), required=False, allow_blank=True, default=""
+    )
     city = serializers.CharField(max_length=Address.max_length_of("city"))
     postal_code = serializers.CharField(max_length=Address.max_length_of("postal_code"))
     country = CountryCodeField(min_length=2)
-    phone = serializers.CharField(max_length=Address.max_length_of("phone"), required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=Address.max_length_of("phone"), required=False, allow_blank=True, default=""
+    )
 
 
 class CheckoutInputSerializer(serializers.Serializer):
@@ -68,14 +91,13 @@ class WishlistAddInputSerializer(serializers.Serializer):
     product = serializers.IntegerField(min_value=1, help_text="Id of the product page.")
 
 
-class WishlistMoveInputSerializer(serializers.Serializer):
+class WishlistMoveInputSerializer(LineQuantitySerializerMixin, serializers.Serializer):
+    quantity_default = 1
+
     variant = serializers.IntegerField(
         min_value=1,
         required=False,
         help_text="Which variant to add; may be left out when the product has only one.",
-    )
-    quantity = serializers.IntegerField(
-        min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1
     )
 
 
