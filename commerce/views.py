@@ -23,6 +23,7 @@ from commerce.forms import (
     WishlistAddForm,
     WishlistMoveForm,
 )
+from commerce.order_timeline import order_timeline
 from commerce.orders import order_cancel
 from commerce.selectors import cart_summary, order_get_for_user, orders_for_user, wishlist_for_user
 from commerce.wishlist import wishlist_item_add, wishlist_item_move_to_cart, wishlist_item_remove
@@ -188,7 +189,12 @@ def _order_or_404(request, number):
 @login_required
 @require_GET
 def order_detail(request, number: str):
-    return render(request, "commerce/order_detail.html", {"order": _order_or_404(request, number)})
+    order = _order_or_404(request, number)
+    return render(
+        request,
+        "commerce/order_detail.html",
+        {"order": order, "timeline": order_timeline(order=order)},
+    )
 
 
 @login_required

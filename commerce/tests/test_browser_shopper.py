@@ -9,9 +9,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import localtime
 
 from accounts.models import Address
+from catalog.models import ProductPage
 from commerce.models import Order
+from nexus.money import money_format
 from nexus.tests.browser_steps import add_to_cart, site_log_in
 
 pytestmark = [
@@ -77,6 +81,15 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     check_page(page, "cart")
     page.goto(f"{base}/checkout/")
     check_page(page, "checkout")
+    # Before paying, each vendor's shipping is shown: the figure the order will be charged.
+    stove = ProductPage.objects.get(slug="camp-stove")
+    seller = stove.vendor
+    assert page.locator(".checkout__vendor h3").all_inner_texts() == [f"Sold by {seller.name}"]
+    assert page.locator(".checkout__vendor-shipping dt").all_inner_texts() == [
+        f"Shipping from {seller.name}"
+    ]
+    shown_shipping = page.locator(f"[data-vendor-shipping='{seller.pk}']").inner_text()
+    shown_total = page.locator("[data-total=total]").inner_text()
     assert page.is_checked("input[name=address][value=new]")
     assert page.is_checked("input[name=save_address]")
     page.fill("#id_full_name", "Sam Shopper")
@@ -88,6 +101,10 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     page.wait_for_url(re.compile(r"/orders/[A-Z0-9-]+/$"))
     check_page(page, "order-placed")
     order = Order.objects.get(user__email=SHOPPER_EMAIL)
+    assert order.shipping_total == seller.shipping_flat_rate
+    assert shown_shipping == money_format(order.shipping_total, order.currency)
+    assert shown_total == money_format(order.total, order.currency)
+    assert order.total == order.subtotal + order.shipping_total
 
     page.click(".order__payment a.button")
     check_page(page, "pay")
@@ -123,7 +140,21 @@ def test_shopper_pays_finds_the_order_and_checks_out_again(
     page.goto(f"{base}/orders/{order.number}/")
     check_page(page, "order-paid")
     assert "pi_dummy" not in page.content() and "(dummy)" not in page.content()
-    assert "Payment received." in page.locator(".order-history").inner_text()
+    # The order's timeline: placed and paid at the times recorded, the shipment still to come.
+    steps = page.locator(".order-timeline__step")
+    assert page.locator(".order-timeline__title").all_inner_texts() == [
+        "Placed",
+        "Paid",
+        f"Shipped by {seller.name}",
+    ]
+    recorded = [
+        date_filter(localtime(change.created_at), "c")
+        for change in order.status_changes.order_by("created_at", "pk")
+    ]
+    assert [steps.nth(i).locator("time").get_attribute("datetime") for i in (0, 1)] == recorded
+    assert steps.nth(1).locator(".order-timeline__detail").inner_text() == "Payment received."
+    assert steps.nth(2).locator("time").count() == 0
+    assert steps.nth(2).locator(".order-timeline__when").inner_text() == "Not yet"
 
     # The account page and its menu list the orders.
     page.goto(f"{base}/account/")

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -311,3 +312,29 @@ def test_checkout_country_is_a_select_of_exactly_the_codes_the_api_accepts(clien
         assert shipping_address_validate({**ADDRESS, "country": code}).country == code
     with pytest.raises(InvalidShippingAddress):
         shipping_address_validate({**ADDRESS, "country": "QQ"})
+
+
+def test_checkout_shows_each_vendors_shipping_and_the_order_is_charged_exactly_that(
+    client, shop, shopper
+):
+    shop.vendor_b.shipping_flat_rate = Decimal("3.20")
+    shop.vendor_b.save(update_fields=["shipping_flat_rate"])
+    client.force_login(shopper)
+    _add(client, shop.variants["mug"], 2)
+    _add(client, shop.variants["shirt_m"], 1)
+    _add(client, shop.variants["lamp"], 1)
+
+    html = client.get("/checkout/").content.decode()
+    shown = dict(re.findall(r'data-vendor-shipping="(\d+)">([^<]+)<', html))
+    assert shown == {str(shop.vendor_a.pk): "€4.50", str(shop.vendor_b.pk): "€3.20"}
+    assert "<dt>Shipping from Acme Goods</dt>" in html
+    assert "<dt>Shipping from Bright Lights</dt>" in html
+    assert 'data-total="shipping">€7.70<' in html
+    assert 'data-total="total">€84.20<' in html
+
+    key = _checkout_key(client)
+    client.post("/checkout/", {"idempotency_key": key, "address": "new", **ADDRESS})
+    order = Order.objects.get()
+    assert order.subtotal == Decimal("76.50")
+    assert order.shipping_total == Decimal("7.70")
+    assert order.total == Decimal("84.20")

@@ -198,4 +198,18 @@ def test_a_vendors_new_product_is_approved_bought_and_shipped(
     assert shopper_page.locator(".order-lines td[data-label=Shipping]").inner_text() == (
         f"Shipped {shipped_on} with DHL, tracking JD0146000031"
     )
+    # The timeline lists the shipment with the time it was recorded.
+    shipped = shopper_page.locator(".order-timeline__step", has_text="Shipped by Alpha Goods")
+    assert shipped.locator("time").get_attribute("datetime") == date_filter(
+        localtime(line.shipped_at), "c"
+    )
+    assert shipped.locator(".order-timeline__detail").inner_text() == (
+        "Storm Lantern (Red) with DHL, tracking JD0146000031."
+    )
+    assert shopper_page.locator(".order-timeline__title").all_inner_texts() == [
+        "Placed",
+        "Paid",
+        "Shipped by Alpha Goods",
+        "Every item shipped",
+    ]
     check_page(shopper_page, "shopper-order-shipped")

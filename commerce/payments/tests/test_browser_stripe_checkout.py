@@ -105,7 +105,8 @@ def test_a_declined_card_then_a_good_one_pay_the_order_through_stripe_js(
     page.click(f".payment__links a:has-text('See order {number}')")
     page.wait_for_url(f"{base}/orders/{number}/")
     assert page.locator(".order-status").inner_text() == "Paid"
-    assert "Payment received." in page.locator(".order-history").inner_text()
+    paid_step = page.locator(".order-timeline__step", has_text="Paid")
+    assert paid_step.locator(".order-timeline__detail").inner_text() == "Payment received."
     check_page(page, "order-paid")
 
     stripe_live.wait_idle()
