@@ -113,6 +113,28 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
+@pytest.fixture(scope="session")
+def openapi_schema(django_db_blocker) -> dict:
+    """The API's OpenAPI schema as a client gets it from /api/v1/schema/, read once a session."""
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        response = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.fixture(scope="session")
+def openapi_operations(openapi_schema) -> list[tuple[str, str, dict]]:
+    """Every operation of the OpenAPI schema as (path, method, operation)."""
+    return [
+        (path, method, operation)
+        for path, item in openapi_schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
 @pytest.fixture
 def eager_celery():
     """Tasks run in the test process even when a broker is configured (the worker tests

@@ -1,7 +1,6 @@
 """The API-wide OpenAPI checks: the schema of every /api/v1/ endpoint (all apps) validates
 without warnings, uses the one error shape, and the docs pages work offline."""
 
-import json
 import re
 
 import pytest
@@ -28,21 +27,9 @@ AUTH_OPERATIONS = {
 ERROR_REF = "#/components/schemas/Error"
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.test import Client
-
-        response = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def _operations(schema):
-    for path, item in schema["paths"].items():
-        for method, operation in item.items():
-            if method in {"get", "post", "put", "patch", "delete"}:
-                yield path, method, operation
+@pytest.fixture
+def schema(openapi_schema):
+    return openapi_schema
 
 
 def test_spectacular_validates_without_warnings(tmp_path, capsys):
@@ -60,8 +47,8 @@ def test_spectacular_validates_without_warnings(tmp_path, capsys):
     assert document["info"]["title"] == "Nexus API"
 
 
-def test_schema_documents_every_auth_operation(schema):
-    documented = {(path, method) for path, method, _ in _operations(schema)}
+def test_schema_documents_every_auth_operation(openapi_operations):
+    documented = {(path, method) for path, method, _ in openapi_operations}
 
     assert documented >= AUTH_OPERATIONS
     assert all(path.startswith("/api/v1/") for path, _ in documented)
@@ -90,9 +77,11 @@ def test_auth_errors_and_throttles_are_documented(schema):
     assert {"401", "404"} <= set(paths["/api/v1/auth/addresses/{address_id}/"]["get"]["responses"])
 
 
-def test_every_error_response_of_every_app_uses_the_shared_error_component(schema):
+def test_every_error_response_of_every_app_uses_the_shared_error_component(
+    schema, openapi_operations
+):
     wrong = []
-    for path, method, operation in _operations(schema):
+    for path, method, operation in openapi_operations:
         for code, response in operation["responses"].items():
             if code.startswith("4") or code.startswith("5"):
                 content = response.get("content", {}).get("application/json", {})
