@@ -178,6 +178,7 @@ class Load:
         self.successes: list[tuple[float, str]] = []
         self.errors: Counter = Counter()  # (phase, step, status) of every 5xx but 503
         self.unavailable_seconds: list[float] = []  # how long each 503 took to answer
+        self.unavailable_steps: Counter = Counter()  # 503s per step
         self.unavailable_misshaped: Counter = Counter()  # step of a 503 not in its shape
 
     def record(self, status, name, seconds):
@@ -204,6 +205,7 @@ class Load:
         if status == 503:
             with self.lock:
                 self.unavailable_seconds.append(time.monotonic() - sent)
+                self.unavailable_steps[name] += 1
                 if not unavailable_shaped(path, body):
                     self.unavailable_misshaped[name] += 1
         return status, body
@@ -739,7 +741,8 @@ def main() -> int:
                 if load.unavailable_seconds
                 else "- (none)"
             )
-            + f", not in the shop's 503 shape {dict(load.unavailable_misshaped)}"
+            + f", by step {dict(sorted(load.unavailable_steps.items()))}, not in the "
+            f"shop's 503 shape {dict(load.unavailable_misshaped)}"
         )
         print(
             f"rabbitmq stopped for {args.seconds:.0f}s (stop took "

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # How long a published message is left alone by the drain: it is expected to be in the queue.
 PUBLISHED_LEASE = timedelta(minutes=5)
+# How long a publish waits for the broker's confirmation.
+PUBLISH_CONFIRM_SECONDS = 3
 
 
 def outbox_max_attempts() -> int:
@@ -66,8 +68,12 @@ def outbox_publish(*, message_ids: Iterable[int]) -> int:
     published = []
     for message_id in message_ids:
         try:
-            # retry=False: fail fast instead of holding the request while the broker is down.
-            outbox_message_deliver_task.apply_async(args=[message_id], retry=False)
+            # retry=False: fail fast instead of holding the request while the broker is down;
+            # the broker confirms each message (CELERY_BROKER_TRANSPORT_OPTIONS) within
+            # PUBLISH_CONFIRM_SECONDS, or the message counts as not published.
+            outbox_message_deliver_task.apply_async(
+                args=[message_id], retry=False, confirm_timeout=PUBLISH_CONFIRM_SECONDS
+            )
         except Exception as exc:  # noqa: BLE001 - any broker error means "publish later"
             logger.warning("Outbox message %s not published (%s); the drain will.", message_id, exc)
             break

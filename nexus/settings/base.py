@@ -212,6 +212,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publisher confirms: a publish returns once the broker has taken the message. Without them a
+# message written to a connection the broker is closing (RabbitMQ stopping) is lost while the
+# publish looks successful, and the outbox then waits out its lease (PUBLISHED_LEASE) before
+# publishing it again; with them the publish fails and the message stays due for the drain.
+CELERY_BROKER_TRANSPORT_OPTIONS = {} if CELERY_TASK_ALWAYS_EAGER else {"confirm_publish": True}
 # A stored payment event still unprocessed after this long had its task lost (broker outage):
 # the periodic sweep, which runs this often, processes it.
 PAYMENT_EVENTS_RETRY_SECONDS = env.float("PAYMENT_EVENTS_RETRY_SECONDS", default=60.0)
