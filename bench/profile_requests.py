@@ -3,12 +3,18 @@
 Not a test. Run it against a seeded database (`manage.py seed_demo --products 1000`):
 
     .venv/bin/python bench/profile_requests.py [--as shopper|anonymous|jwt] [--top 25] [PATH ...]
+    .venv/bin/python bench/profile_requests.py --checkout [--top 25]
 
 Without paths it profiles what bench/load.py measures: a product page, the busiest category
 page, a search, the API v2 product list and the DRF cart read, as the logged-in demo shopper
 (with a cart) unless `--as anonymous`. For each path: status, queries, median CPU ms over
 `--runs` requests, and with `--top N` the N functions with the most cumulative time
 (PROFILE_SORT=tottime in the environment sorts by time spent in the function itself).
+
+With `--checkout` it profiles what bench/load.py's checkout figure repeats instead: the demo
+shopper (JWT) adds one unit of an in-stock variant to the cart through the DRF API and checks
+out with a new Idempotency-Key (the variant is restocked first; the checkout throttle is lifted
+for the run, as the load benchmark lifts it). The orders it places stay in the database.
 """
 
 import argparse
@@ -43,7 +49,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=0)
     parser.add_argument("--sql", action="store_true", help="print the SQL of one request")
+    parser.add_argument(
+        "--checkout",
+        action="store_true",
+        help="profile cart add + checkout (DRF, JWT) instead of paths",
+    )
     args = parser.parse_args()
+    if args.checkout:
+        os.environ["THROTTLE_CHECKOUT_RATE"] = "100000000/min"
 
     import django
 
@@ -66,7 +79,11 @@ def main() -> None:
     elif args.who == "jwt":
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(shopper)}"
     paths = args.paths
-    if not paths:
+    requests = [(path, lambda path=path: client.get(path).status_code) for path in paths]
+    if args.checkout:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {AccessToken.for_user(shopper)}"
+        requests = [("cart add + checkout (DRF, JWT)", checkout_request(client, shopper))]
+    elif not paths:
         category = (
             CategoryPage.objects.live().annotate(n=Count("products")).order_by("-n", "pk").first()
         )
@@ -78,17 +95,18 @@ def main() -> None:
             "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*",
             "/api/v1/cart/",
         ]
+        requests = [(path, lambda path=path: client.get(path).status_code) for path in paths]
     print(f"as {args.who}, database: {connection.vendor}")
     print(f"{'path':60} {'status':>6} {'queries':>8} {'CPU ms':>8} {'wall ms':>8}")
-    for path in paths:
-        client.get(path)  # warm up
+    for path, request in requests:
+        request()  # warm up
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
-            status = client.get(path).status_code
+            status = request()
         cpu, wall = [], []
         for _ in range(args.runs):
             started, started_cpu = time.perf_counter(), time.process_time()
-            client.get(path)
+            request()
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
         print(
@@ -102,13 +120,50 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(5):
-                client.get(path)
+                request()
             profiler.disable()
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(
                 os.environ.get("PROFILE_SORT", "cumulative")
             ).print_stats(args.top)
             print(out.getvalue())
+
+
+def checkout_request(client, shopper):
+    """A callable that adds one unit of a restocked variant to `shopper`'s cart and checks out
+    (through `client`, which carries the shopper's JWT); returns the checkout's status, or the
+    cart add's when that failed."""
+    import uuid
+
+    from catalog import inventory
+    from catalog.models import ProductVariant
+    from commerce import cart as cart_services
+
+    variant = ProductVariant.objects.filter(page__live=True, is_archived=False).order_by("pk")[0]
+    inventory.stock_set(variant_id=variant.pk, quantity=1_000_000)
+    cart_services.cart_clear(cart=cart_services.cart_for_user(user=shopper))
+    address = {
+        "full_name": "Ada Lovelace",
+        "line1": "12 Analytical Row",
+        "city": "London",
+        "postal_code": "N1 7AA",
+        "country": "GB",
+    }
+
+    def request() -> int:
+        added = client.post(
+            "/api/v1/cart/lines/", {"variant": variant.pk}, content_type="application/json"
+        )
+        if added.status_code != 201:
+            return added.status_code
+        return client.post(
+            "/api/v1/checkout/",
+            {"shipping_address": address},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        ).status_code
+
+    return request
 
 
 if __name__ == "__main__":

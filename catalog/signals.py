@@ -4,17 +4,21 @@ Publishing is Wagtail's flow, not ours, so a receiver is the place to make sure 
 published variant has a stock row (quantity 0 until someone sets it). The receiver never
 changes an existing quantity: publishing (including an old revision) leaves stock alone.
 
-The shop settings are read from Django's cache (`ShopSettings.for_site`); a save or delete
-forgets them, again once the transaction commits so nobody re-caches the old row in between.
+The shop settings are read from Django's cache (`ShopSettings.for_site`), and so is which site
+is the default (`catalog.selectors.default_site`); a save or delete forgets them, again once the
+transaction commits so nobody re-caches the old row in between.
 """
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import Site
 from wagtail.signals import page_published
 
 from catalog import inventory
 from catalog.models import ProductPage, ProductVariant, ShopSettings
+from catalog.selectors.products import DEFAULT_SITE_VERSION_KEY
+from nexus.versioned_cache import retire
 
 
 def ensure_stock_rows_on_publish(sender, instance, **kwargs):
@@ -31,7 +35,14 @@ def forget_shop_settings(sender, instance, **kwargs):
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def forget_default_site(sender, instance, **kwargs):
+    retire(DEFAULT_SITE_VERSION_KEY)
+    transaction.on_commit(lambda: retire(DEFAULT_SITE_VERSION_KEY))
+
+
 def connect() -> None:
+    post_save.connect(forget_default_site, sender=Site, dispatch_uid="default_site_saved")
+    post_delete.connect(forget_default_site, sender=Site, dispatch_uid="default_site_deleted")
     post_save.connect(forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_saved")
     post_delete.connect(
         forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_deleted"

@@ -23,7 +23,7 @@ from commerce.exceptions import (
 from commerce.models import Cart, CartLine
 from commerce.selectors import (
     cart_find,
-    live_product_ids,
+    purchasable_product_ids,
     stock_quantity_of,
     unavailable_reason,
     variants_for_purchase,
@@ -60,7 +60,7 @@ def _purchasable_variant(variant_id):
     variant = variants_for_purchase([variant_id]).first()
     if variant is None:
         raise VariantNotFound("No such product variant.", field="variant")
-    reason = unavailable_reason(variant, live_ids=live_product_ids([variant.page_id]))
+    reason = unavailable_reason(variant, live_ids=purchasable_product_ids([variant]))
     if reason:
         raise ProductUnavailable(reason, field="variant")
     return variant
@@ -203,7 +203,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
             variant.pk: variant
             for variant in variants_for_purchase([line.variant_id for line in source_lines])
         }
-        live_ids = live_product_ids(variant.page_id for variant in variants.values())
+        live_ids = purchasable_product_ids(variants.values())
         for source_line in source_lines:
             variant = variants.get(source_line.variant_id)
             if variant is None or unavailable_reason(variant, live_ids=live_ids):

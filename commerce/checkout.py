@@ -137,8 +137,9 @@ def checkout_complete(
     all in one transaction. The order expires after ORDER_PAYMENT_TIMEOUT_MINUTES.
 
     Idempotent: with the same `idempotency_key` the same user gets the order already placed and
-    nothing is reserved again. Locks the cart row, so two checkouts of one cart serialise; the
-    unique (user, idempotency_key) constraint settles any remaining race.
+    nothing is reserved again (looked up under the cart lock, before anything else is read).
+    Locks the cart row, so two checkouts of one cart serialise; the unique (user,
+    idempotency_key) constraint settles any remaining race.
 
     Raises `CartNotFound` (404) for a cart that is not the user's, `InvalidIdempotencyKey`,
     `InvalidShippingAddress`, `CartEmpty` (400),
@@ -149,17 +150,16 @@ def checkout_complete(
     if cart.user_id != user.pk:
         raise CartNotFound("This is not your cart.")
     idempotency_key = _idempotency_key_clean(idempotency_key)
-    if idempotency_key:
-        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
-    shipping = _address_for(user=user, address_id=address_id, address=address)
     try:
         with transaction.atomic():
-            order, placed = _place_order(
-                user=user, cart=cart, idempotency_key=idempotency_key, shipping=shipping
+            order, shipping = _place_order(
+                user=user,
+                cart=cart,
+                idempotency_key=idempotency_key,
+                address_id=address_id,
+                address=address,
             )
-            if save_address and address_id is None and placed:
+            if save_address and address_id is None and shipping is not None:
                 from accounts.services import address_create
 
                 address_create(user=user, **dataclasses.asdict(shipping))
@@ -174,15 +174,17 @@ def checkout_complete(
 
 
 def _place_order(
-    *, user, cart: Cart, idempotency_key, shipping: ShippingAddress
-) -> tuple[Order, bool]:
-    """The order and whether it was placed now (False: an earlier attempt with this key)."""
+    *, user, cart: Cart, idempotency_key, address_id, address
+) -> tuple[Order, ShippingAddress | None]:
+    """The order and the address it was placed with now (None: an earlier attempt with this
+    key placed it, and it is returned whatever was sent this time)."""
     Cart.objects.select_for_update().get(pk=cart.pk)
     if idempotency_key:
-        # Re-read under the cart lock: a retry that waited for the first attempt sees its order.
+        # Read under the cart lock: a retry that waited for the first attempt sees its order.
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return existing, None
+    shipping = _address_for(user=user, address_id=address_id, address=address)
     summary = cart_summary(cart=cart)
     if summary.is_empty:
         raise CartEmpty("Your cart is empty.")
@@ -232,4 +234,4 @@ def _place_order(
         order=order, from_status="", to_status=order.status, actor=user, note="Order placed."
     )
     cart.lines.all().delete()
-    return order, True
+    return order, shipping

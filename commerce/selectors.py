@@ -63,9 +63,20 @@ def unavailable_reason(variant: ProductVariant, *, live_ids: set[int]) -> str | 
 
 
 def variants_for_purchase(variant_ids) -> QuerySet[ProductVariant]:
-    return ProductVariant.objects.filter(pk__in=variant_ids).select_related(
-        "page", "page__vendor", "stock"
+    """The variants with their product, vendor and stock, and whether a view restriction
+    covers the product (`restricted`), in one query: what `purchasable_product_ids` and
+    `unavailable_reason` need."""
+    return (
+        ProductVariant.objects.filter(pk__in=variant_ids)
+        .select_related("page", "page__vendor", "stock")
+        .annotate(restricted=_view_restricted(OuterRef("page__path")))
     )
+
+
+def purchasable_product_ids(variants) -> set[int]:
+    """The products of `variants` (from `variants_for_purchase`) that are live and public, as
+    `live_product_ids` judges them, without another query."""
+    return {variant.page_id for variant in variants if variant.page.live and not variant.restricted}
 
 
 # --- Cart ------------------------------------------------------------------------------------
@@ -188,10 +199,11 @@ class CartSummary:
 def cart_summary(*, cart: Cart | None) -> CartSummary:
     """Price the cart from live rows: per line, per vendor (with flat-rate shipping), in total.
 
-        Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
-        left out of the totals; lines asking for more than is in stock keep their price but carry a
-        problem. Three queries whatever the size of the cart (shop settings, and the lines joined to
-    their variants, products, vendors and stock with liveness and view restrictions).
+    Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
+    left out of the totals; lines asking for more than is in stock keep their price but carry a
+    problem. One query whatever the size of the cart: the lines joined to their variants,
+    products, vendors and stock with liveness and view restrictions (the default site and its
+    shop settings come from the cache).
     """
     summary = CartSummary(cart=cart, currency=shop_currency())
     if cart is None:

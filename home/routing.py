@@ -102,5 +102,9 @@ def connect() -> None:
     page_published.connect(_forget, dispatch_uid="routes_published")
     page_unpublished.connect(_forget, dispatch_uid="routes_unpublished")
     post_page_move.connect(_forget, dispatch_uid="routes_moved")
-    post_delete.connect(_forget, dispatch_uid="routes_deleted")
+    # Per sender: a receiver for every model would cost each delete elsewhere (a cart's lines
+    # at checkout) a query, Django then loading the rows to send the signal. A deleted page of
+    # any type is also deleted as a `Page` row, which sends the signal with that sender.
+    post_delete.connect(_forget, sender=Page, dispatch_uid="routes_deleted")
+    post_delete.connect(_forget, sender=Site, dispatch_uid="routes_site_deleted")
     post_save.connect(_forget, sender=Site, dispatch_uid="routes_site_saved")

@@ -34,6 +34,7 @@ from catalog.models import (
     availability_for,
 )
 from nexus.page_restrictions import public
+from nexus.versioned_cache import remembered
 
 # Rendition specs used by the templates and the API. Prefetching exactly these keeps a page of
 # products at a constant query count (a missing rendition is generated once, then reused).
@@ -49,6 +50,8 @@ ORDERINGS = {
     "relevance": "Relevance",
 }
 SEARCH_MAX_RESULTS = 1000
+DEFAULT_SITE_VERSION_KEY = "sites:version"
+DEFAULT_SITE_SECONDS = 3600
 
 
 def shop_index_page() -> ShopIndexPage | None:
@@ -56,9 +59,20 @@ def shop_index_page() -> ShopIndexPage | None:
     return ShopIndexPage.objects.live().first()
 
 
+def default_site() -> Site | None:
+    """The default site, from the cache: a saved or deleted site retires it
+    (`catalog.signals`)."""
+    return remembered(
+        DEFAULT_SITE_VERSION_KEY,
+        "sites:default",
+        lambda: Site.objects.filter(is_default_site=True).first(),
+        DEFAULT_SITE_SECONDS,
+    )
+
+
 def shop_settings(*, site: Site | None = None) -> ShopSettings:
     """The shop's settings (name, currency, support e-mail) for `site` or the default site."""
-    site = site or Site.objects.filter(is_default_site=True).first()
+    site = site or default_site()
     if site is None:
         return ShopSettings(shop_name="Nexus")
     return ShopSettings.for_site(site)

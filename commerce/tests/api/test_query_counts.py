@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from commerce.tests.conftest import ADDRESS
 
-CART_READ_QUERIES = 5
-CART_ADD_QUERIES = 13
-CHECKOUT_QUERIES = 23
+CART_READ_QUERIES = 4
+CART_ADD_QUERIES = 11
+CHECKOUT_QUERIES = 15
 
 
 def _count(call):
@@ -22,8 +22,9 @@ def test_cart_read_with_a_jwt(shopper_api, shop):
         shopper_api.post("/api/v1/cart/lines/", {"variant": shop.variants[name].pk}, format="json")
     shopper_api.get("/api/v1/cart/")  # the shop settings row is made on first use
 
-    # user, cart, the site's lookups (the shop settings come from the cache), and the lines
-    # joined to variants, products, vendors and stock (liveness and view restrictions included).
+    # user, cart, the request's site (for the product URLs; the default site and the shop
+    # settings come from the cache), and the lines joined to variants, products, vendors and
+    # stock (liveness and view restrictions included).
     response, queries = _count(lambda: shopper_api.get("/api/v1/cart/"))
     assert response.status_code == 200
     assert len(response.json()["lines"]) == 2
@@ -39,6 +40,13 @@ def _cart_add_and_checkout(api, variant, key: str):
 
 
 def test_cart_add_and_checkout(shopper_api, shop):
+    # Cart add: user, cart, the variant with its product, vendor, stock and view restriction,
+    # the cart lock, the variant's line, its insert, the cart's timestamp (between a savepoint
+    # and its release here, inside the test's transaction), then the cart read as above.
+    # Checkout: user, cart, savepoint, the cart lock, an earlier order with the key, the lines
+    # joined as above, one conditional stock update per variant, the order, its lines in one
+    # insert, its status history, the cart's lines deleted, release, and the order read back
+    # with its lines and history.
     # One checkout first, so that what a process remembers once (content types, settings, the
     # site) is remembered whichever tests ran before: the counts are those of any later checkout.
     warm_up = _cart_add_and_checkout(shopper_api, shop.variants["lamp"], "warm-up")
