@@ -8,6 +8,8 @@ same for everyone from a cached fragment (`shared_fragment`) and render only the
 
 Everything cached for a path (whole pages for any host, fragments) lives under that path's
 version token; invalidating the path replaces the token in one write (`paths_invalidate`).
+A change every page shows (the shop settings) replaces the site's token, part of every path's
+version, and so retires everything at once (`site_pages_invalidate`).
 
 A change to a product invalidates exactly what shows it: its own page, the category pages
 that list it (its categories and their ancestors, which list sub-category products too), its
@@ -33,11 +35,15 @@ from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from catalog.models import CategoryPage, ProductPage, ProductVariant
+from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopSettings
 
 logger = logging.getLogger(__name__)
 
 API_VERSION_KEY = "pagecache:api-version"
+# Part of every path's version: replaced by a change that every page shows (the shop settings:
+# its name in each title, its currency in each price), which retires every cached page and
+# fragment in one write.
+SITE_VERSION_KEY = "pagecache:site-version"
 API_PREFIX = "/api/v2/pages/"
 # Page types whose anonymous responses are cached (model labels, lower case).
 CACHED_PAGE_TYPES = frozenset(label.lower() for label in settings.PAGE_CACHE_PAGE_TYPES)
@@ -68,10 +74,8 @@ def path_version_key(path: str) -> str:
     return f"pagecache:path-version:{_digest(path)}"
 
 
-def path_version(path: str) -> str:
-    """The current version token of `path` (made on first use). Read it before rendering
-    and store the result under it: an invalidation during the render then wins."""
-    key = path_version_key(path)
+def _token(key: str) -> str:
+    """The token under `key`, made on first use."""
     version = cache.get(key)
     if version is None:
         fresh = uuid.uuid4().hex
@@ -80,6 +84,27 @@ def path_version(path: str) -> str:
         # alone, so nothing is served from the cache and nothing stale ever is.
         version = cache.get(key) or fresh
     return version
+
+
+def path_version(path: str) -> str:
+    """The current version of what is cached for `path` (made on first use): the site's token
+    (`SITE_VERSION_KEY`, replaced by a change every page shows) and the path's own. Read it
+    before rendering and store the result under it: an invalidation during the render then
+    wins."""
+    return f"{_token(SITE_VERSION_KEY)}:{_token(path_version_key(path))}"
+
+
+def path_version_keys(path: str) -> list[str]:
+    """The keys of the tokens `path_version` is made of, to read them in the same round trip
+    as a cached entry (`path_version_found`)."""
+    return [SITE_VERSION_KEY, path_version_key(path)]
+
+
+def path_version_found(found: dict, path: str) -> str | None:
+    """`path_version(path)` from the values `cache.get_many` found for `path_version_keys`,
+    or None when a token is missing (nothing stored under it can be current)."""
+    site, own = found.get(SITE_VERSION_KEY), found.get(path_version_key(path))
+    return f"{site}:{own}" if site and own else None
 
 
 def api_cache_key(*, version: str, full_path: str) -> str:
@@ -170,6 +195,18 @@ def paths_invalidate(*, paths: Iterable[str], api: bool = True) -> None:
         if api:
             urls += _site_urls([API_PREFIX])
         purge_urls_from_cache(urls)
+
+
+def site_pages_invalidate() -> None:
+    """Retire every cached page, fragment and API response (one write each): after a change
+    that every page shows, such as the shop settings. Call after commit. A frontend cache
+    (CDN) keeps its copies for their lifetime: it is purged by URL, and every URL is not
+    known here."""
+    cache.set_many({SITE_VERSION_KEY: uuid.uuid4().hex, API_VERSION_KEY: uuid.uuid4().hex}, None)
+
+
+def _shop_settings_changed(sender, instance, **kwargs):
+    transaction.on_commit(site_pages_invalidate)
 
 
 def product_paths(*, product_ids: Iterable[int]) -> set[str]:
@@ -311,6 +348,12 @@ def connect() -> None:
     post_save.connect(
         _vendor_saved, sender=ProductPage.vendor_model(), dispatch_uid="pagecache_vendor"
     )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _shop_settings_changed,
+            sender=ShopSettings,
+            dispatch_uid=f"pagecache_shop_settings_{signal is post_save}",
+        )
     for model in apps.get_models():
         if (
             issubclass(model, Page)

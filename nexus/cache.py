@@ -41,7 +41,8 @@ from catalog.cache import (
     page_cache_key,
     page_cache_seconds,
     path_version,
-    path_version_key,
+    path_version_found,
+    path_version_keys,
 )
 
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
@@ -59,7 +60,8 @@ def _is_anonymous_without_state(request) -> bool:
 
 
 def _cache_key(request) -> tuple[str, str | None] | None:
-    """(cache key, path version key or None for the API) of an eligible request, else None."""
+    """(cache key, the path whose version it is stored under, or None for the API) of an
+    eligible request, else None."""
     if request.method != "GET" or not _is_anonymous_without_state(request):
         return None
     path = request.path
@@ -72,7 +74,7 @@ def _cache_key(request) -> tuple[str, str | None] | None:
         settings.ROOT_URLCONF, request.path_info
     ):
         return None
-    return page_cache_key(host=request.get_host(), path=path), path_version_key(path)
+    return page_cache_key(host=request.get_host(), path=path), path
 
 
 # The URLconf does not change while the process runs, so neither does the answer for a path;
@@ -121,15 +123,15 @@ class PageCacheMiddleware:
         keys = _cache_key(request) if seconds > 0 else None
         if keys is None:
             return self._with_token(request, self.get_response(request))
-        key, version_key = keys
-        if version_key is None:
+        key, path = keys
+        if path is None:
             entry, version = cache.get(key), None
         else:
-            found = cache.get_many([key, version_key])
-            entry, version = found.get(key), found.get(version_key)
+            found = cache.get_many([key, *path_version_keys(path)])
+            entry, version = found.get(key), path_version_found(found, path)
         if entry is not None and entry[0] == version:
             return self._from_entry(request, entry)
-        if version_key is not None:
+        if path is not None:
             # Read before rendering: an invalidation while rendering retires this copy.
             version = path_version(request.path)
         response = self.get_response(request)

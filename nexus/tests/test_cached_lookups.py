@@ -1,13 +1,17 @@
 """What every page asks and the cache now answers: view restrictions (nexus.page_restrictions),
-whether the admin userbar shows (accounts.admin_access) and the shop settings
-(ShopSettings.for_site). Each answer is remembered, and each is retired by the change that
+whether the admin userbar shows (accounts.admin_access), the shop settings
+(ShopSettings.for_site) and the default site (catalog.selectors.default_site). Each answer is remembered, and each is retired by the change that
 would make it wrong: the next request sees the change."""
 
+from decimal import Decimal
+
 import pytest
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from accounts.tests.factories import UserFactory
 from catalog.models import ShopSettings
+from catalog.selectors import shop_currency
+from nexus.money import money_format
 from nexus.site_tree import editors_group_ensure
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +145,42 @@ def test_a_page_made_private_is_no_longer_served_from_the_anonymous_cache(
     response = _get(client, catalog.category.url)
     assert response.status_code == 302
     assert "X-Page-Cache" not in response
+
+
+def test_a_shop_settings_change_shows_on_the_next_anonymous_request_to_cached_pages(
+    page_cache, catalog, client, django_capture_on_commit_callbacks
+):
+    settings_row = ShopSettings.for_site(catalog.home.get_site())
+    for page in (catalog.mug, catalog.category):
+        _get(client, page.url)
+        cached = _get(client, page.url)
+        assert cached["X-Page-Cache"] == "hit"
+        assert "· Nexus</title>" in cached.content.decode()
+        assert money_format(Decimal("12.50"), "EUR") in cached.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_row.shop_name = "Corner Store"
+        settings_row.currency_code = "USD"
+        settings_row.save()
+
+    for page in (catalog.mug, catalog.category):
+        response = _get(client, page.url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "· Corner Store</title>" in response.content.decode()
+        assert money_format(Decimal("12.50"), "USD") in response.content.decode()
+        assert money_format(Decimal("12.50"), "EUR") not in response.content.decode()
+    assert _get(client, catalog.mug.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_new_default_site_s_shop_settings_are_used_from_the_next_call(
+    catalog, django_capture_on_commit_callbacks
+):
+    assert shop_currency() == "EUR"
+    other = Site.objects.create(hostname="other.example.com", root_page=catalog.home)
+    ShopSettings.objects.create(site=other, currency_code="GBP")
+    assert shop_currency() == "EUR"
+    with django_capture_on_commit_callbacks(execute=True):
+        Site.objects.exclude(pk=other.pk).update(is_default_site=False)
+        other.is_default_site = True
+        other.save()
+
+    assert shop_currency() == "GBP"
