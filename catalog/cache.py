@@ -30,16 +30,20 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopSettings
+from nexus.versioned_cache import remembered_many, retire
 
 logger = logging.getLogger(__name__)
 
 API_VERSION_KEY = "pagecache:api-version"
+# The token under which the paths that show each product are remembered (`product_paths`).
+PRODUCT_PATHS_VERSION_KEY = "pagecache:product-paths-version"
+PRODUCT_PATHS_SECONDS = 3600
 # Part of every path's version: replaced by a change that every page shows (the shop settings:
 # its name in each title, its currency in each price), which retires every cached page and
 # fragment in one write.
@@ -212,26 +216,54 @@ def _shop_settings_changed(sender, instance, **kwargs):
 def product_paths(*, product_ids: Iterable[int]) -> set[str]:
     """The paths that show these products: their pages, their categories and the categories'
     ancestors, their storefronts, and the pages the `PAGES_SHOWING_PRODUCTS_HOOK` hooks name
-    (the home pages featuring them)."""
+    (the home pages featuring them).
+
+    Remembered per product (every stock change asks again) under a token that whatever could
+    change the answer retires (`_product_paths_forget`): a page published, unpublished, saved,
+    moved or deleted, a product's categories changed, a site saved or deleted."""
     product_ids = set(product_ids)
     if not product_ids:
         return set()
-    url_paths: set[str] = set()
+    by_product = remembered_many(
+        PRODUCT_PATHS_VERSION_KEY,
+        {product_id: f"pagecache:product-paths:{product_id}" for product_id in product_ids},
+        _paths_by_product,
+        PRODUCT_PATHS_SECONDS,
+    )
+    return set().union(*by_product.values())
+
+
+def _paths_by_product(product_ids: set[int]) -> dict[int, set[str]]:
+    url_paths: dict[int, set[str]] = {product_id: set() for product_id in product_ids}
     products = ProductPage.objects.filter(pk__in=product_ids).only("path", "depth", "url_path")
     for product in products:
-        url_paths.add(product.url_path)
+        url_paths[product.pk].add(product.url_path)
         parent = product.get_parent()
         if parent is not None:
-            url_paths.add(parent.url_path)
-    categories = CategoryPage.objects.filter(products__in=product_ids).distinct()
-    for category in categories:
-        url_paths.add(category.url_path)
-        url_paths.update(
-            category.get_ancestors().type(CategoryPage).values_list("url_path", flat=True)
-        )
+            url_paths[product.pk].add(parent.url_path)
+    links = ProductPage.categories.through.objects.filter(productpage_id__in=product_ids)
+    products_of: dict[int, set[int]] = {}
+    for product_id, category_id in links.values_list("productpage_id", "categorypage_id"):
+        products_of.setdefault(category_id, set()).add(product_id)
+    for category in CategoryPage.objects.filter(pk__in=products_of):
+        shown = {category.url_path}
+        shown.update(category.get_ancestors().type(CategoryPage).values_list("url_path", flat=True))
+        for product_id in products_of[category.pk]:
+            url_paths[product_id] |= shown
     for pages_showing in hooks.get_hooks(PAGES_SHOWING_PRODUCTS_HOOK):
-        url_paths.update(page.url_path for page in pages_showing(product_ids))
-    return {path for path in map(site_relative_path, url_paths) if path}
+        for product_id in product_ids:
+            url_paths[product_id].update(page.url_path for page in pages_showing({product_id}))
+    return {
+        product_id: {path for path in map(site_relative_path, paths) if path}
+        for product_id, paths in url_paths.items()
+    }
+
+
+def _product_paths_forget(sender=None, instance=None, **kwargs) -> None:
+    # Now, and again once the transaction commits: a request in between may have remembered
+    # the old answer.
+    retire(PRODUCT_PATHS_VERSION_KEY)
+    transaction.on_commit(lambda: retire(PRODUCT_PATHS_VERSION_KEY))
 
 
 def products_cache_invalidate(*, product_ids: Iterable[int], extra_paths: Iterable[str] = ()):
@@ -354,6 +386,23 @@ def connect() -> None:
             sender=ShopSettings,
             dispatch_uid=f"pagecache_shop_settings_{signal is post_save}",
         )
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_product_paths_forget, dispatch_uid="pagecache_product_paths")
+    for model in (Page, Site):
+        post_delete.connect(
+            _product_paths_forget, sender=model, dispatch_uid="pagecache_product_paths"
+        )
+    post_save.connect(_product_paths_forget, sender=Site, dispatch_uid="pagecache_product_paths")
+    m2m_changed.connect(
+        _product_paths_forget,
+        sender=ProductPage.categories.through,
+        dispatch_uid="pagecache_product_paths",
+    )
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            post_save.connect(
+                _product_paths_forget, sender=model, dispatch_uid="pagecache_product_paths"
+            )
     for model in apps.get_models():
         if (
             issubclass(model, Page)

@@ -1,12 +1,13 @@
 """Values remembered in Django's cache under a version token, so that one write retires them
 all: `remembered(version_key, key, compute)` reads the token and the value in one round trip
 and computes (and stores) the value when it is missing or was stored under another token;
-`retire(version_key)` replaces the token. With the cache down nothing is stored and every call
+`remembered_many` does the same for many keys under one token; `retire(version_key)` replaces
+the token. With the cache down nothing is stored and every call
 computes, so nothing stale is ever returned, and a cache that fails never fails the request."""
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def current(version_key: str) -> str | None:
@@ -42,6 +44,41 @@ def remembered(version_key: str, key: str, compute: Callable[[], T], seconds: in
         except Exception:
             logger.warning("Cache unavailable storing %s.", key, exc_info=True)
     return value
+
+
+def remembered_many(
+    version_key: str,
+    keys: Mapping[K, str],
+    compute: Callable[[set[K]], Mapping[K, T]],
+    seconds: int,
+) -> dict[K, T]:
+    """`remembered` for many values at once: {name: value} for the names of `keys` ({name:
+    cache key}), read with the token in one round trip; `compute(missing names)` answers the
+    names whose value is missing or stale, and its answers are stored in one write."""
+    try:
+        found = cache.get_many([version_key, *keys.values()])
+        version = found.get(version_key) or current(version_key)
+    except Exception:
+        logger.warning("Cache unavailable reading %s; computing it.", version_key, exc_info=True)
+        return dict(compute(set(keys)))
+    values, missing = {}, set()
+    for name, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and version is not None and entry[0] == version:
+            values[name] = entry[1]
+        else:
+            missing.add(name)
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        if version is not None:
+            try:
+                cache.set_many(
+                    {keys[name]: (version, value) for name, value in computed.items()}, seconds
+                )
+            except Exception:
+                logger.warning("Cache unavailable storing %s.", version_key, exc_info=True)
+    return values
 
 
 def retire(version_key: str) -> None:
