@@ -4,9 +4,9 @@ Publishing is Wagtail's flow, not ours, so a receiver is the place to make sure 
 published variant has a stock row (quantity 0 until someone sets it). The receiver never
 changes an existing quantity: publishing (including an old revision) leaves stock alone.
 
-The shop settings are read from Django's cache (`ShopSettings.for_site`), and so is which site
-is the default (`catalog.selectors.default_site`); a save or delete forgets them, again once the
-transaction commits so nobody re-caches the old row in between.
+The shop settings are read from Django's cache (`ShopSettings.for_site`), and so are the sites
+(`catalog.selectors.default_site`, `site_for_request`); a save or delete forgets them, again
+once the transaction commits so nobody re-caches the old row in between.
 """
 
 from django.core.cache import cache
@@ -17,7 +17,7 @@ from wagtail.signals import page_published
 
 from catalog import inventory
 from catalog.models import ProductPage, ProductVariant, ShopSettings
-from catalog.selectors.products import DEFAULT_SITE_VERSION_KEY
+from catalog.selectors.products import SITES_VERSION_KEY
 from nexus.versioned_cache import retire
 
 
@@ -35,14 +35,14 @@ def forget_shop_settings(sender, instance, **kwargs):
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def forget_default_site(sender, instance, **kwargs):
-    retire(DEFAULT_SITE_VERSION_KEY)
-    transaction.on_commit(lambda: retire(DEFAULT_SITE_VERSION_KEY))
+def forget_sites(sender, instance, **kwargs):
+    retire(SITES_VERSION_KEY)
+    transaction.on_commit(lambda: retire(SITES_VERSION_KEY))
 
 
 def connect() -> None:
-    post_save.connect(forget_default_site, sender=Site, dispatch_uid="default_site_saved")
-    post_delete.connect(forget_default_site, sender=Site, dispatch_uid="default_site_deleted")
+    post_save.connect(forget_sites, sender=Site, dispatch_uid="sites_saved")
+    post_delete.connect(forget_sites, sender=Site, dispatch_uid="sites_deleted")
     post_save.connect(forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_saved")
     post_delete.connect(
         forget_shop_settings, sender=ShopSettings, dispatch_uid="shop_settings_deleted"

@@ -11,8 +11,7 @@ and still live at that path (its `url_path` under the site's root). Anything els
 renamed, unpublished, deleted, a page that routes sub-paths itself) falls back to Wagtail's
 walk, whose answer replaces the entry. The entries are also dropped, through a version token,
 whenever a page is published, unpublished, moved or deleted (`connect`), so they do not linger.
-The request's site is remembered the same way, per host and port, and forgotten whenever a site
-is saved or deleted.
+The request's site comes from the cache too (`catalog.selectors.site_for_request`).
 """
 
 from django.apps import apps
@@ -23,7 +22,8 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
-from nexus.versioned_cache import current, remembered, retire
+from catalog.selectors import site_for_request
+from nexus.versioned_cache import current, retire
 
 ROUTES_VERSION_KEY = "routes:version"
 ROUTE_SECONDS = 3600
@@ -36,21 +36,6 @@ def routes_version() -> str:
 def routes_forget() -> None:
     """Drop every remembered route and site (a new version token)."""
     retire(ROUTES_VERSION_KEY)
-
-
-def site_for_request(request) -> Site | None:
-    """The request's site, remembered per host and port (Wagtail's lookup is a query on every
-    request) and handed to Wagtail through its documented per-request cache."""
-    if hasattr(request, "_wagtail_site"):
-        return request._wagtail_site
-    site = remembered(
-        ROUTES_VERSION_KEY,
-        f"routes:site:{request.get_host()}:{request.get_port()}",
-        lambda: Site.find_for_request(request),
-        ROUTE_SECONDS,
-    )
-    request._wagtail_site = site
-    return site
 
 
 def _expected_url_path(site: Site, path: str) -> str:

@@ -32,6 +32,7 @@ from catalog.selectors.products import (
     shop_currency,
     shop_index_page,
     shop_settings,
+    site_for_request,
     stock_rows,
     vendor_choices,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "shop_currency",
     "shop_index_page",
     "shop_settings",
+    "site_for_request",
     "stock_rows",
     "vendor_choices",
 ]

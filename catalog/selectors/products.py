@@ -50,8 +50,8 @@ ORDERINGS = {
     "relevance": "Relevance",
 }
 SEARCH_MAX_RESULTS = 1000
-DEFAULT_SITE_VERSION_KEY = "sites:version"
-DEFAULT_SITE_SECONDS = 3600
+SITES_VERSION_KEY = "sites:version"
+SITES_SECONDS = 3600
 
 
 def shop_index_page() -> ShopIndexPage | None:
@@ -63,11 +63,27 @@ def default_site() -> Site | None:
     """The default site, from the cache: a saved or deleted site retires it
     (`catalog.signals`)."""
     return remembered(
-        DEFAULT_SITE_VERSION_KEY,
+        SITES_VERSION_KEY,
         "sites:default",
         lambda: Site.objects.filter(is_default_site=True).first(),
-        DEFAULT_SITE_SECONDS,
+        SITES_SECONDS,
     )
+
+
+def site_for_request(request) -> Site | None:
+    """The request's site, remembered per host and port like `default_site` (Wagtail's lookup
+    is a query on every request) and handed to Wagtail through its documented per-request
+    cache, so page URLs built for this request ask no more."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    site = remembered(
+        SITES_VERSION_KEY,
+        f"sites:request:{request.get_host()}:{request.get_port()}",
+        lambda: Site.find_for_request(request),
+        SITES_SECONDS,
+    )
+    request._wagtail_site = site
+    return site
 
 
 def shop_settings(*, site: Site | None = None) -> ShopSettings:

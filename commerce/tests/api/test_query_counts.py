@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from commerce.tests.conftest import ADDRESS
 
-CART_READ_QUERIES = 4
-CART_ADD_QUERIES = 11
+CART_READ_QUERIES = 3
+CART_ADD_QUERIES = 10
 CHECKOUT_QUERIES = 15
 
 
@@ -22,9 +22,8 @@ def test_cart_read_with_a_jwt(shopper_api, shop):
         shopper_api.post("/api/v1/cart/lines/", {"variant": shop.variants[name].pk}, format="json")
     shopper_api.get("/api/v1/cart/")  # the shop settings row is made on first use
 
-    # user, cart, the request's site (for the product URLs; the default site and the shop
-    # settings come from the cache), and the lines joined to variants, products, vendors and
-    # stock (liveness and view restrictions included).
+    # user, cart, and the lines joined to variants, products, vendors and stock (liveness and
+    # view restrictions included); the sites and the shop settings come from the cache.
     response, queries = _count(lambda: shopper_api.get("/api/v1/cart/"))
     assert response.status_code == 200
     assert len(response.json()["lines"]) == 2
