@@ -15,7 +15,13 @@ What it does, in order:
 4. drives each URL with wrk for `--seconds`, the ceiling first, `--repetitions` times
    (interleaved, so drift hits every figure alike; between figures it waits until the server
    has answered what wrk left queued), and reads the peak RSS of each worker;
-5. prints each figure as a ratio to the ceiling (median and spread over the repetitions), its
+5. runs the checkout figure after each repetition's figures: 32 shoppers (a thread and a JWT
+   each, as after one login) loop "add one unit of one of 10 hot variants to the cart, check
+   out with a new Idempotency-Key" through the DRF API for `--seconds`; then every shopper puts
+   one of the last 20 units of another variant in the cart and all check out at once; finally
+   the database is checked: one order per checkout answered 201, units taken from stock equal
+   to units ordered, nothing below zero (the checkout throttle is lifted for the run);
+6. prints each figure as a ratio to the ceiling (median and spread over the repetitions), its
    requests/s and p50 latency, the machine and the settings, and writes the same report to
    `bench/results/<date>.md` (`--output` to choose another file, `--no-write` for none).
 
@@ -36,16 +42,26 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = REPOSITORY / "bench" / "results"
+
+# The checkout figure: shoppers, hot variants (each far more in stock than a run can sell) and
+# the units of the variant whose last units every shopper tries to buy at once.
+CHECKOUT_SHOPPERS = 32
+HOT_VARIANTS = 10
+HOT_STOCK = 1_000_000
+LAST_UNITS = 20
 
 # Run inside the seeded database (manage.py shell): picks what the figures load and prints it
 # as one JSON line.
@@ -76,6 +92,20 @@ for item in products:
         cart_services.cart_line_add(cart=cart, variant_id=variant.pk, quantity=1)
 client = Client()
 client.force_login(shopper)
+# The checkout figure: shoppers of their own (a token each, as after one login), the hot
+# variants restocked far beyond what a run can sell, and one variant with the last units.
+buyers = [
+    User.objects.get_or_create(email=f"bench-buyer-{number}@nexus.localhost")[0]
+    for number in range(CHECKOUT_SHOPPERS)
+]
+purchasable = list(
+    ProductVariant.objects.filter(
+        page__live=True, page__vendor__status="active", is_archived=False
+    ).order_by("pk").values_list("pk", flat=True)[: HOT_VARIANTS + 1]
+)
+for variant_id in purchasable[:HOT_VARIANTS]:
+    inventory.stock_set(variant_id=variant_id, quantity=HOT_STOCK)
+inventory.stock_set(variant_id=purchasable[HOT_VARIANTS], quantity=LAST_UNITS)
 print("BENCH=" + json.dumps({
     "product_path": product.url,
     "category_path": category.url,
@@ -85,8 +115,46 @@ print("BENCH=" + json.dumps({
     "access_token": str(AccessToken.for_user(shopper)),
     "cart_lines": cart.lines.count(),
     "live_products": ProductPage.objects.live().count(),
+    "buyer_tokens": [str(AccessToken.for_user(buyer)) for buyer in buyers],
+    "hot_variants": purchasable[:HOT_VARIANTS],
+    "last_units_variant": purchasable[HOT_VARIANTS],
 }))
 """
+SETUP = (
+    f"CHECKOUT_SHOPPERS, HOT_VARIANTS = {CHECKOUT_SHOPPERS}, {HOT_VARIANTS}\n"
+    f"HOT_STOCK, LAST_UNITS = {HOT_STOCK}, {LAST_UNITS}\n"
+    "from catalog import inventory\nfrom catalog.models import ProductVariant\n"
+) + SETUP
+
+# Run inside the seeded database after the run: what the checkouts did to stock and orders.
+CHECK = r"""
+import json
+from django.db.models import Sum
+from catalog.models import Stock
+from commerce.models import Order, OrderLine
+variants = HOT + [LAST]
+buyers = Order.objects.filter(user__email__startswith="bench-buyer-")
+units = dict(
+    OrderLine.objects.filter(order__in=buyers, variant_id__in=variants)
+    .values_list("variant_id").annotate(Sum("quantity"))
+)
+stock = dict(Stock.objects.filter(variant_id__in=variants).values_list("variant_id", "quantity"))
+print("CHECK=" + json.dumps({
+    "orders": buyers.count(),
+    "hot_units_ordered": sum(units.get(v, 0) for v in HOT),
+    "hot_units_taken": sum(HOT_STOCK - stock[v] for v in HOT),
+    "last_units_ordered": units.get(LAST, 0),
+    "last_units_left": stock[LAST],
+    "negative_stock_rows": Stock.objects.filter(quantity__lt=0).count(),
+}))
+"""
+ADDRESS = {
+    "full_name": "Load Tester",
+    "line1": "1 Loopback Lane",
+    "city": "Lyon",
+    "postal_code": "69001",
+    "country": "FR",
+}
 
 
 @dataclass
@@ -128,8 +196,12 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int):
     return rate, p50
 
 
-def fetch(url: str, headers: dict[str, str]):
-    request = urllib.request.Request(url, headers=headers)
+def fetch(url: str, headers: dict[str, str], *, method: str = "GET", body=None):
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers = {**headers, "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.headers, response.read()
@@ -142,6 +214,101 @@ def drain(base: str) -> None:
     into the next figure's time: a request to the bare view waits behind them."""
     for _ in range(3):
         fetch(base + "/bench/bare/", {})
+
+
+class Checkouts:
+    """Shoppers (one thread and one JWT each) that loop "add one unit of a hot variant to the
+    cart, check out with a new Idempotency-Key" as fast as they are answered; counts answers
+    by status and the checkouts placed (201)."""
+
+    def __init__(self, base: str, tokens: list[str], variants: list[int]):
+        self.base, self.tokens, self.variants = base, tokens, variants
+        self.lock = threading.Lock()
+        self.statuses: Counter = Counter()
+        self.placed = 0
+
+    def _post(self, token: str, path: str, body: dict, headers=None) -> int:
+        try:
+            status, _headers, _body = fetch(
+                self.base + path,
+                {"Authorization": f"Bearer {token}", **(headers or {})},
+                method="POST",
+                body=body,
+            )
+        except OSError:
+            status = 0  # no answer (connection refused or reset): counted, never a checkout
+        with self.lock:
+            self.statuses[status] += 1
+        return status
+
+    def checkout(self, token: str, variant: int) -> int:
+        """Cart add then checkout; the checkout's status (or the cart add's if it failed)."""
+        status = self._post(token, "/api/v1/cart/lines/", {"variant": variant, "quantity": 1})
+        if status != 201:
+            return status
+        status = self._post(
+            token,
+            "/api/v1/checkout/",
+            {"shipping_address": ADDRESS},
+            {"Idempotency-Key": uuid.uuid4().hex},
+        )
+        if status == 201:
+            with self.lock:
+                self.placed += 1
+        return status
+
+    def run(self, seconds: float) -> float:
+        """Checkouts placed per second over `seconds` of load."""
+        stop = threading.Event()
+
+        def shopper(number: int) -> None:
+            turn = number
+            while not stop.is_set():
+                self.checkout(self.tokens[number], self.variants[turn % len(self.variants)])
+                turn += 1
+
+        threads = [
+            threading.Thread(target=shopper, args=(number,), daemon=True)
+            for number in range(len(self.tokens))
+        ]
+        placed_before, started = self.placed, time.monotonic()
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        return (self.placed - placed_before) / (time.monotonic() - started)
+
+    def last_units(self, variant: int) -> Counter:
+        """Every shopper puts one of the last units in an emptied cart, then all check out at
+        once: the checkouts' statuses."""
+        for token in self.tokens:
+            fetch(
+                self.base + "/api/v1/cart/", {"Authorization": f"Bearer {token}"}, method="DELETE"
+            )
+            if self._post(token, "/api/v1/cart/lines/", {"variant": variant}) != 201:
+                raise SystemExit("a shopper could not put one of the last units in the cart")
+        barrier = threading.Barrier(len(self.tokens))
+        outcomes: Counter = Counter()
+
+        def shopper(token: str) -> None:
+            barrier.wait()
+            status = self._post(
+                token,
+                "/api/v1/checkout/",
+                {"shipping_address": ADDRESS},
+                {"Idempotency-Key": uuid.uuid4().hex},
+            )
+            with self.lock:
+                outcomes[status] += 1
+
+        threads = [threading.Thread(target=shopper, args=(token,)) for token in self.tokens]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return outcomes
 
 
 def bench_database_url(url: str) -> tuple[str, str, str]:
@@ -204,7 +371,47 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.3f}–{max(values):.3f}" if len(values) > 1 else "–"
 
 
-def report(figures, *, args, info, setup, rss, started) -> str:
+def checkout_lines(checkouts: dict, ceiling_rates: list[float]) -> list[str]:
+    rates = checkouts["rates"]
+    rate = statistics.median(rates)
+    ratios = [r / c for r, c in zip(rates, ceiling_rates, strict=True)]
+    check, last = checkouts["check"], checkouts["last_units"]
+    server_errors = sum(n for status, n in checkouts["statuses"].items() if int(status) >= 500)
+    oversold = (
+        check["orders"] != checkouts["placed"] + last.get(201, 0)
+        or check["negative_stock_rows"] != 0
+        or check["hot_units_taken"] != check["hot_units_ordered"]
+        or check["last_units_ordered"] + check["last_units_left"] != LAST_UNITS
+        or check["last_units_ordered"] > LAST_UNITS
+    )
+    return [
+        "",
+        f"Checkouts: {CHECKOUT_SHOPPERS} shoppers (a thread and a JWT each) on {HOT_VARIANTS} hot "
+        "variants, each looping cart add + checkout (Idempotency-Key) through the DRF API, "
+        f"{len(rates)} runs as long as a figure's, one per repetition after its figures:",
+        "",
+        "| figure | median | spread | target | ratio to ceiling (requests/s), median |",
+        "| --- | --- | --- | --- | --- |",
+        f"| checkouts/s | {rate:.1f} | "
+        f"{min(rates):.1f}–{max(rates):.1f} | >= 100 {'met' if rate >= 100 else 'NOT met'} "
+        f"| {statistics.median(ratios):.3f} |",
+        "",
+        "- answers by status (cart adds and checkouts): "
+        + ", ".join(f"{status}: {n}" for status, n in sorted(checkouts["statuses"].items()))
+        + f"; 5xx: {server_errors} ({'none' if not server_errors else 'NOT zero'})",
+        f"- orders in the database {check['orders']}, checkouts answered 201 "
+        f"{checkouts['placed'] + last.get(201, 0)} (warm-up and last units included); hot "
+        "variants: units taken from stock "
+        f"{check['hot_units_taken']}, units ordered {check['hot_units_ordered']}",
+        f"- last units: {LAST_UNITS} in stock, {CHECKOUT_SHOPPERS} shoppers checking out at once: "
+        + ", ".join(f"{status}: {n}" for status, n in sorted(last.items()))
+        + f"; ordered {check['last_units_ordered']}, left {check['last_units_left']}; "
+        f"rows below zero {check['negative_stock_rows']}",
+        f"- oversell: {'NONE' if not oversold else 'FOUND'}",
+    ]
+
+
+def report(figures, *, args, info, setup, rss, started, checkouts) -> str:
     ceiling = figures[0]
     lines = [
         f"# Load benchmark, {started:%Y-%m-%d %H:%M} UTC",
@@ -242,6 +449,7 @@ def report(figures, *, args, info, setup, rss, started) -> str:
         + ", ".join(f"{value:.0f} MB" for value in rss)
         + f" (target < 250 MB: {'met' if rss and max(rss) < 250 else 'NOT met'})",
     ]
+    lines += checkout_lines(checkouts, ceiling.rates)
     if args.note:
         lines += ["", args.note]
     return "\n".join(lines) + "\n"
@@ -282,6 +490,9 @@ def main() -> None:
         # Throttles stay on (their cost is part of each request) but never answer 429 here.
         "THROTTLE_ANON_RATE": "100000000/min",
         "THROTTLE_USER_RATE": "100000000/min",
+        # 32 shoppers checking out several times a second each: the production 20/min per
+        # shopper would cap the figure at about 10/s.
+        "THROTTLE_CHECKOUT_RATE": "100000000/min",
         "JWT_ACCESS_MINUTES": "240",
     }
     env.pop("CELERY_BROKER_URL", None)  # side effects of seeding run in-process
@@ -390,6 +601,12 @@ def main() -> None:
                 raise SystemExit(f"{figure.path}: a personal request went through the page cache")
         if setup["cart_lines"] and b'"lines": []' in fetch(base + "/api/v1/cart/", jwt)[2]:
             raise SystemExit("the shopper's cart read came back empty")
+        checkouts = Checkouts(base, setup["buyer_tokens"], setup["hot_variants"])
+        for number, token in enumerate(setup["buyer_tokens"]):  # warm up, and check it works
+            status = checkouts.checkout(token, setup["hot_variants"][number % HOT_VARIANTS])
+            if status != 201:
+                raise SystemExit(f"a warm-up checkout answered {status}")
+        checkout_rates = []
 
         for repetition in range(args.repetitions):
             print(f"repetition {repetition + 1}/{args.repetitions}", flush=True)
@@ -403,11 +620,28 @@ def main() -> None:
                 figure.rates.append(rate)
                 figure.p50s.append(p50)
                 drain(base)
+            checkout_rates.append(checkouts.run(args.seconds))
+            drain(base)
             if not figures[0].rates[-1]:
                 raise SystemExit("the ceiling answered no request: is the machine overloaded?")
             for figure in figures:
                 figure.ratios.append(figure.rates[-1] / figures[0].rates[-1])
         rss = worker_peak_rss_mb(server.pid)
+        last_units = checkouts.last_units(setup["last_units_variant"])
+        check_code = (
+            f"HOT, LAST, HOT_STOCK = {setup['hot_variants']}, "
+            f"{setup['last_units_variant']}, {HOT_STOCK}\n" + CHECK
+        )
+        check = json.loads(
+            re.search(r"CHECK=(.*)", run([*manage, "shell", "-c", check_code], env=env)).group(1)
+        )
+        checkout_report = {
+            "rates": checkout_rates,
+            "statuses": dict(checkouts.statuses),
+            "placed": checkouts.placed,
+            "last_units": dict(last_units),
+            "check": check,
+        }
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -428,7 +662,15 @@ def main() -> None:
         except Exception as error:  # noqa: BLE001 - cleanup must not hide the real outcome
             print(f"could not drop the bench database: {error}", file=sys.stderr)
 
-    text = report(figures, args=args, info=info, setup=setup, rss=rss, started=started)
+    text = report(
+        figures,
+        args=args,
+        info=info,
+        setup=setup,
+        rss=rss,
+        started=started,
+        checkouts=checkout_report,
+    )
     print()
     print(text)
     if not args.no_write:
