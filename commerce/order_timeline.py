@@ -2,7 +2,7 @@
 
 Every step comes from a stored time: the status changes (`OrderStatusChange`, written by
 `commerce.orders.order_transition` and by checkout), each shipment (`OrderLine.shipped_at`,
-written by `order_lines_ship`), and each refund the provider accepted (`Refund.created_at`).
+written by `order_lines_ship`), and each refund the provider accepted (`Refund.settled_at`).
 Steps still to come (payment, each vendor's shipment) follow, without a time.
 """
 
@@ -82,9 +82,9 @@ def _shipment_steps(order: Order) -> list[OrderStep]:
 
 
 def _refund_steps(order: Order) -> list[OrderStep]:
-    refunds = order.refunds.filter(status=Refund.Status.SUCCEEDED).order_by("created_at", "pk")
+    refunds = order.refunds.filter(status=Refund.Status.SUCCEEDED).order_by("settled_at", "pk")
     return [
-        OrderStep(f"Refund of {money_format(refund.amount, refund.currency)}", refund.created_at)
+        OrderStep(f"Refund of {money_format(refund.amount, refund.currency)}", refund.settled_at)
         for refund in refunds
     ]
 

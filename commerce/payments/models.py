@@ -128,6 +128,9 @@ class Refund(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the provider's answer was recorded (succeeded or failed); empty while pending. A
+    # refund resumed after a stopped process settles well after it was asked for.
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

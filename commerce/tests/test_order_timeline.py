@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from commerce.models import Order
 from commerce.order_timeline import OrderStep, order_timeline
 from commerce.orders import order_cancel, order_lines_ship, order_transition
+from commerce.payments.dummy import DummyProvider
 from commerce.payments.services import payment_refund
 
 Status = Order.Status
@@ -125,12 +126,24 @@ def test_refunds_show_their_amounts_and_a_full_refund_ends_the_order(
     assert order.status == Status.PAID
     editor = UserFactory(is_staff=True, is_superuser=True)
     mug_line = order.lines.get(sku=shop.variants["mug"].sku)
-    partly_at = clock.move(hours=2)
-    with django_capture_on_commit_callbacks(execute=True):
-        payment_refund(order=order, actor=editor, lines={mug_line.pk: 1})
-    fully_at = clock.move(hours=5)
-    with django_capture_on_commit_callbacks(execute=True):
-        payment_refund(order=order, actor=editor)
+    # The provider answers a minute after it is asked: a refund's step is when it settled.
+    answers_at = [{"hours": 2, "minutes": 1}, {"hours": 5, "minutes": 1}]
+    original = DummyProvider.refund
+
+    def slow_refund(provider, request):
+        clock.move(**answers_at.pop(0))
+        return original(provider, request)
+
+    with mock.patch.object(DummyProvider, "refund", slow_refund):
+        asked_at = clock.move(hours=2)
+        with django_capture_on_commit_callbacks(execute=True):
+            partial = payment_refund(order=order, actor=editor, lines={mug_line.pk: 1})
+        clock.move(hours=5)
+        with django_capture_on_commit_callbacks(execute=True):
+            payment_refund(order=order, actor=editor)
+    partly_at = PLACED + timedelta(hours=2, minutes=1)
+    fully_at = PLACED + timedelta(hours=5, minutes=1)
+    assert (partial.created_at, partial.settled_at) == (asked_at, partly_at)
 
     steps = _steps(order)
     assert [step[:2] for step in steps] == [

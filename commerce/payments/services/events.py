@@ -213,6 +213,7 @@ def _handle_refunded(stored: PaymentEvent, order: Order, payment: Payment) -> st
         amount=reported - recorded,
         currency=payment.currency,
         reason=f"Refunded at the provider (event {stored.event_id}).",
+        settled_at=timezone.now(),
     )
     if reported >= payment.amount and order.status in REFUNDABLE_STATUSES:
         order_transition(order=order, to_status=Status.REFUNDED, note=refund.reason)

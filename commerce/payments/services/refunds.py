@@ -309,7 +309,8 @@ def _refund_fail(refund: Refund, message: str, quantities: Mapping[int, int]) ->
     """The provider gave nothing back: the refund's quantities are left to refund again."""
     refund.status = Refund.Status.FAILED
     refund.failure_message = message
-    refund.save(update_fields=["status", "failure_message"])
+    refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "failure_message", "settled_at"])
     for line_id, quantity in quantities.items():
         OrderLine.objects.filter(pk=line_id).update(
             refunded_quantity=F("refunded_quantity") - quantity
@@ -326,7 +327,8 @@ def _refund_succeed(
 ) -> None:
     refund.status = Refund.Status.SUCCEEDED
     refund.reference = result.reference
-    refund.save(update_fields=["status", "reference"])
+    refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "reference", "settled_at"])
     _restock(quantities)
     payment = refund.payment
     if (

@@ -429,6 +429,8 @@ def test_a_refund_the_provider_made_before_the_process_stopped_is_settled_by_the
         [8, 9],  # not restocked yet
     ]
     assert _refund_state(order) == pending
+    refund.refresh_from_db()
+    assert refund.settled_at is None
     with pytest.raises(RefundInProgress):
         services.payment_refund(order=order, actor=editor)
 
@@ -445,6 +447,9 @@ def test_a_refund_the_provider_made_before_the_process_stopped_is_settled_by_the
     ]
     refund.refresh_from_db()
     assert refund.reference.startswith("re_")
+    # Settled when the sweep found the provider's answer, not when the refund was asked for.
+    settled_at = refund.settled_at
+    assert refund.created_at < settled_at <= timezone.now()
     assert paid_notifications["refund"] == [refund.pk]
     last = order.status_changes.order_by("pk").last()
     assert (last.from_status, last.to_status, last.actor) == ("paid", "refunded", None)
@@ -456,6 +461,7 @@ def test_a_refund_the_provider_made_before_the_process_stopped_is_settled_by_the
         refund=refund, outcome=base.RefundResult(reference="re_late"), actor=editor
     )
     assert late.reference == refund.reference
+    assert Refund.objects.get(pk=refund.pk).settled_at == settled_at
     assert _refund_state(order)[1:] == [[(Refund.Status.SUCCEEDED, "")], [2, 1], [10, 10]]
     assert paid_notifications["refund"] == [refund.pk]
 
