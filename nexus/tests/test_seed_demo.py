@@ -114,7 +114,7 @@ def test_seed_twice_creates_nothing_new():
 
 # Transactional: the seed refreshes the planner's statistics as it does outside tests (on
 # MariaDB/MySQL `ANALYZE TABLE` commits, so it is not run inside a test's transaction).
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_seed_products_option_adds_generated_products_once(client):
     with CaptureQueriesContext(connection) as queries:
         seed(products=7)
