@@ -144,6 +144,14 @@ def request(base, method, path, *, token=None, body=None, headers=None, timeout=
         return 0, b""  # connection refused or reset: counted apart from HTTP answers
 
 
+def error_code(body: bytes) -> str:
+    """The API's error code in a refusal's body (`{"error": {"code": …}}`), or "?"."""
+    try:
+        return str(json.loads(body)["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
 def unavailable_shaped(path: str, body: bytes) -> bool:
     """Whether a 503 is the shop's own (nexus/unavailable.py): JSON under /api/, the site's
     page elsewhere."""
@@ -179,6 +187,7 @@ class Load:
         self.errors: Counter = Counter()  # (phase, step, status) of every 5xx but 503
         self.unavailable_seconds: list[float] = []  # how long each 503 took to answer
         self.unavailable_steps: Counter = Counter()  # 503s per step
+        self.refusals: Counter = Counter()  # (phase, step, status, error code) of each 4xx
         self.unavailable_misshaped: Counter = Counter()  # step of a 503 not in its shape
 
     def record(self, status, name, seconds):
@@ -202,6 +211,9 @@ class Load:
         sent = time.monotonic()
         status, body = request(self.base, method, path, **kwargs)
         self.record(status, name, time.monotonic() - sent)
+        if 400 <= status < 500:
+            with self.lock:
+                self.refusals[(self.phase, name, status, error_code(body))] += 1
         if status == 503:
             with self.lock:
                 self.unavailable_seconds.append(time.monotonic() - sent)
@@ -728,6 +740,8 @@ def main() -> int:
                 failed = True
         for (phase, step, status), count in sorted(load.errors.items()):
             print(f"  {phase}: {count} x {status} on the {step} step")
+        for (phase, step, status, code), count in sorted(load.refusals.items()):
+            print(f"  {phase}: {count} x {status} {code} on the {step} step")
         if load.errors:
             # The server's log holds the traceback of every 500 (bench/settings.py).
             print((workdir / "gunicorn.log").read_text(errors="replace")[-6000:])
