@@ -100,7 +100,7 @@ def _upcoming_steps(order: Order) -> list[OrderStep]:
     for line in order.lines.all():
         if line.shipped_at is None and line.refunded_quantity < line.quantity:
             waiting[line.vendor_name] = None
-    steps += [OrderStep(f"Shipped by {vendor}", None, "Not shipped yet.") for vendor in waiting]
+    steps += [OrderStep(f"Shipped by {vendor}", None) for vendor in waiting]
     return steps
 
 
