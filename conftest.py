@@ -526,3 +526,26 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _search_index(request):
+    """Only tests marked `search` write the full-text index as pages and products are saved.
+
+    Keeping the index costs about a quarter of the queries of every product saved (Wagtail
+    indexes a page at each of its saves), and no other test reads it. It is what MariaDB/MySQL
+    does anyway outside `search` tests (InnoDB indexes committed rows only, and those tests
+    never commit), so a test that reads the index without the marker fails on every database,
+    not only there."""
+    if request.node.get_closest_marker("search"):
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    backends = {
+        name: {**params, "AUTO_UPDATE": False}
+        for name, params in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        yield
