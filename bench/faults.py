@@ -532,6 +532,15 @@ def main() -> int:
         worker.wait_ready()
         return worker
 
+    def start_redis() -> subprocess.Popen:
+        """A private Redis without persistence: stopped and started again mid-load."""
+        return subprocess.Popen(
+            ["redis-server", "--port", str(args.redis_port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
     try:
         print("private RabbitMQ, PostgreSQL, Redis…", flush=True)
         rabbit.start()  # boots while the database is prepared
@@ -564,21 +573,7 @@ def main() -> int:
                 ]
             )
         )
-        redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(args.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        redis = start_redis()
         print("migrating, seeding, collecting static files…", flush=True)
         run([*manage, "migrate", "--no-input", "-v0"], env=env)
         run([*manage, "collectstatic", "--no-input", "-v0"], env=env)
@@ -640,21 +635,7 @@ def main() -> int:
         )
         redis.wait(timeout=10)
         time.sleep(args.seconds)
-        redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(args.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        redis = start_redis()
 
         load.phase = "postgres"
         time.sleep(args.seconds / 3)

@@ -324,6 +324,21 @@ def bench_database_url(url: str) -> tuple[str, str, str]:
     )
 
 
+def clean_up(manage: list, env: dict, workdir: Path, maintenance_url: str, name: str) -> None:
+    """Empties the bench's cache keys, removes its files and drops its database; a failure to
+    drop is printed, never raised, so that it cannot hide the run's own outcome."""
+    subprocess.run(
+        [*manage, "shell", "-c", "from django.core.cache import cache; cache.delete_pattern('*')"],
+        env=env,
+        capture_output=True,
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        recreate_database(maintenance_url, name, create=False)
+    except Exception as error:  # noqa: BLE001 - cleanup must not hide the real outcome
+        print(f"could not drop the bench database: {error}", file=sys.stderr)
+
+
 def recreate_database(maintenance_url: str, name: str, *, create: bool = True) -> None:
     import psycopg2
 
@@ -646,21 +661,7 @@ def main() -> None:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        subprocess.run(
-            [
-                *manage,
-                "shell",
-                "-c",
-                "from django.core.cache import cache; cache.delete_pattern('*')",
-            ],
-            env=env,
-            capture_output=True,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
-        try:
-            recreate_database(maintenance_url, database_name, create=False)
-        except Exception as error:  # noqa: BLE001 - cleanup must not hide the real outcome
-            print(f"could not drop the bench database: {error}", file=sys.stderr)
+        clean_up(manage, env, workdir, maintenance_url, database_name)
 
     text = report(
         figures,

@@ -29,14 +29,21 @@ import datetime
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from load import PYTHON, REPOSITORY, RESULTS, bench_database_url, machine, recreate_database, run
+from load import (
+    PYTHON,
+    REPOSITORY,
+    RESULTS,
+    bench_database_url,
+    clean_up,
+    machine,
+    recreate_database,
+    run,
+)
 
 # Run inside the seeded database (manage.py shell) with FIGURES set: times each figure and
 # prints the medians, query counts and the plan of each figure's slowest query as one JSON line.
@@ -201,18 +208,7 @@ def main() -> None:
             results.append(result)
             print("done", flush=True)
     finally:
-        subprocess.run(
-            [
-                *manage,
-                "shell",
-                "-c",
-                "from django.core.cache import cache; cache.delete_pattern('*')",
-            ],
-            env=env,
-            capture_output=True,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
-        recreate_database(maintenance_url, database_name, create=False)
+        clean_up(manage, env, workdir, maintenance_url, database_name)
     text = report(results, seeding, args=args, info=info, started=started)
     print()
     print(text)
