@@ -30,21 +30,32 @@ from commerce.selectors import (
 )
 
 
+def quantity_messages() -> dict[str, str]:
+    """The words a quantity outside 1..CART_MAX_LINE_QUANTITY is refused with, as the setting
+    is now, keyed as Django's and DRF's integer fields key their errors: the service, the site's
+    forms and the API's serializers all say the same."""
+    return {
+        "invalid": "Quantity must be a whole number.",
+        "min_value": "Quantity must be at least 1.",
+        "max_value": f"Quantity can be at most {settings.CART_MAX_LINE_QUANTITY} per item.",
+    }
+
+
 def quantity_validate(quantity) -> int:
     """A line quantity as an int in 1..CART_MAX_LINE_QUANTITY, or `InvalidQuantity`."""
-    maximum = settings.CART_MAX_LINE_QUANTITY
+    messages = quantity_messages()
     if isinstance(quantity, bool):
-        raise InvalidQuantity("Quantity must be a whole number.")
+        raise InvalidQuantity(messages["invalid"])
     try:
         value = int(quantity)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidQuantity("Quantity must be a whole number.")
+        raise InvalidQuantity(messages["invalid"])
     if isinstance(quantity, float) and value != quantity:
-        raise InvalidQuantity("Quantity must be a whole number.")
+        raise InvalidQuantity(messages["invalid"])
     if value < 1:
-        raise InvalidQuantity("Quantity must be at least 1.")
-    if value > maximum:
-        raise InvalidQuantity(f"Quantity can be at most {maximum} per item.")
+        raise InvalidQuantity(messages["min_value"])
+    if value > settings.CART_MAX_LINE_QUANTITY:
+        raise InvalidQuantity(messages["max_value"])
     return value
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from accounts.countries import country_choices_with_prompt
 from accounts.models import Address
+from commerce.cart import quantity_messages
 
 NEW_ADDRESS = "new"
 
@@ -17,11 +18,7 @@ def line_quantity_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         min_value=1,
         max_value=settings.CART_MAX_LINE_QUANTITY,
-        error_messages={
-            "min_value": "Quantity must be at least 1.",
-            "max_value": "Quantity can be at most %(limit_value)s per item.",
-            "invalid": "Quantity must be a whole number.",
-        },
+        error_messages=quantity_messages(),
         **kwargs,
     )
 

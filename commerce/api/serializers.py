@@ -11,6 +11,7 @@ from accounts.api.fields import CountryCodeField
 from accounts.models import Address
 from catalog.models import Availability
 from catalog.money import MONEY
+from commerce.cart import quantity_messages
 from commerce.models import Order
 
 # --- Input -----------------------------------------------------------------------------------
@@ -28,11 +29,7 @@ class LineQuantitySerializerMixin:
         fields["quantity"] = serializers.IntegerField(
             min_value=1,
             max_value=settings.CART_MAX_LINE_QUANTITY,
-            error_messages={
-                "min_value": "Quantity must be at least 1.",
-                "max_value": "Quantity can be at most {max_value} per item.",
-                "invalid": "Quantity must be a whole number.",
-            },
+            error_messages=quantity_messages(),
             **options,
         )
         return fields
