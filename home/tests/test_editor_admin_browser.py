@@ -81,6 +81,7 @@ def _featured_titles(home: HomePage) -> tuple[str, list[str]]:
     return block.value["heading"], [product.title for product in block.value["products"]]
 
 
+@pytest.mark.search  # the page chooser finds the tent through the search index
 def test_editor_curates_the_home_pages_featured_products(admin_page, live_server, check_page):
     base = live_server.url
     home = HomePage.objects.get()
