@@ -87,7 +87,7 @@ def test_the_cart_count_is_the_shopper_s_own_and_current(
         shopper_client, catalog.mug.url
     )
     other = type(shopper_client)()
-    other.force_login(UserFactory(email="bo@example.com", first_name="Bo"))
+    other.force_login(UserFactory(email="bo@example.com", first_name="Bo", last_name="Brown"))
     html = _html(other, catalog.mug.url)
     assert '<span class="cart-count" data-cart-count>0</span>' in html
     assert "Bo" in html and "Ada" not in html
