@@ -455,7 +455,7 @@ def sustained_report(
     )
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20, help="of each fault phase")
     parser.add_argument("--clients", type=int, default=6)
@@ -478,328 +478,407 @@ def main() -> int:
         default=120,
         help="seconds the worker may take to catch up after the load",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def require_programs() -> None:
     for program in ("redis-server", "runuser" if os.geteuid() == 0 else "pg_config"):
         if not shutil.which(program):
             raise SystemExit(f"{program} is not installed")
     if not (RABBIT_BIN / "rabbitmq-server").exists():
         raise SystemExit("rabbitmq-server is not installed")
 
-    workdir = Path(tempfile.mkdtemp(prefix="nexus-faults-"))
-    pgdata = workdir / "pgdata"
-    mail_dir = workdir / "mail"
-    mail_dir.mkdir()
-    os.chmod(workdir, 0o777)
-    redis = server = rabbit = None
-    workers: list[CeleryWorker] = []
-    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(pgdata), "-w", "-t", "60"]
-    rabbit = RabbitNode(workdir, args.rabbit_port)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": str(REPOSITORY),
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.pg_port}/nexus_faults",
-        "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
-        "CELERY_BROKER_URL": rabbit.url,
-        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one slash
-        "OUTBOX_DRAIN_SECONDS": "2",
-        "PAYMENT_EVENTS_RETRY_SECONDS": "5",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "BENCH_STATIC_ROOT": str(workdir / "static"),
-        "SECRET_KEY": "faults-" + "x" * 60,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "ERROR",
-        "CONN_MAX_AGE": "60",
-        "THROTTLE_ANON_RATE": "100000000/min",
-        "THROTTLE_USER_RATE": "100000000/min",
-        "THROTTLE_CHECKOUT_RATE": "100000000/min",
-        "THROTTLE_PAYMENT_RATE": "100000000/min",
-        "JWT_ACCESS_MINUTES": "240",
-    }
-    manage = [PYTHON, str(REPOSITORY / "manage.py")]
-    pg_options = (
-        f"-p {args.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={workdir}"
-    )
-    backlog = Backlog(args.pg_port)
-    started_at = time.monotonic()
 
-    def start_worker() -> CeleryWorker:
-        worker = CeleryWorker(
-            env=env, repository=REPOSITORY, workdir=workdir, number=len(workers)
-        ).start()
-        workers.append(worker)
-        worker.wait_ready()
-        return worker
+class Shop:
+    """The shop on private services in a temporary directory: PostgreSQL, Redis, RabbitMQ,
+    gunicorn and Celery workers, started, broken and stopped by the phases."""
 
-    def start_redis() -> subprocess.Popen:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.workdir = Path(tempfile.mkdtemp(prefix="nexus-faults-"))
+        self.pgdata = self.workdir / "pgdata"
+        self.mail_dir = self.workdir / "mail"
+        self.mail_dir.mkdir()
+        os.chmod(self.workdir, 0o777)
+        self.redis: subprocess.Popen | None = None
+        self.server: subprocess.Popen | None = None
+        self.workers: list[CeleryWorker] = []
+        self.pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60"]
+        self.pg_options = (
+            f"-p {args.pg_port} -c listen_addresses=127.0.0.1 "
+            f"-c unix_socket_directories={self.workdir}"
+        )
+        self.rabbit = RabbitNode(self.workdir, args.rabbit_port)
+        self.env = self.environment()
+        self.manage = [PYTHON, str(REPOSITORY / "manage.py")]
+        self.base = f"http://127.0.0.1:{args.port}"
+        self.setup: dict = {}
+
+    def environment(self) -> dict:
+        args = self.args
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "PYTHONPATH": str(REPOSITORY),
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{args.pg_port}/nexus_faults",
+            "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
+            "CELERY_BROKER_URL": self.rabbit.url,
+            "EMAIL_URL": f"filemail:///{self.mail_dir}",  # django-environ drops one slash
+            "OUTBOX_DRAIN_SECONDS": "2",
+            "PAYMENT_EVENTS_RETRY_SECONDS": "5",
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "BENCH_STATIC_ROOT": str(self.workdir / "static"),
+            "SECRET_KEY": "faults-" + "x" * 60,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "LOG_LEVEL": "ERROR",
+            "CONN_MAX_AGE": "60",
+            "THROTTLE_ANON_RATE": "100000000/min",
+            "THROTTLE_USER_RATE": "100000000/min",
+            "THROTTLE_CHECKOUT_RATE": "100000000/min",
+            "THROTTLE_PAYMENT_RATE": "100000000/min",
+            "JWT_ACCESS_MINUTES": "240",
+        }
+
+    def start(self) -> None:
+        """Every service up, the catalog seeded (`self.setup`), gunicorn answering."""
+        print("private RabbitMQ, PostgreSQL, Redis…", flush=True)
+        self.rabbit.start()  # boots while the database is prepared
+        self.start_postgres()
+        self.start_redis()
+        print("migrating, seeding, collecting static files…", flush=True)
+        self.seed()
+        self.start_server()
+        self.start_worker()
+        wait_for(lambda: request(self.base, "GET", "/healthz")[0] in (200, 503), 60, "gunicorn")
+
+    def start_postgres(self) -> None:
+        """A throw-away cluster with the empty `nexus_faults` database."""
+        initdb = [str(PG_BIN / "initdb"), "-D", str(self.pgdata), "-U", "postgres"]
+        run(as_postgres([*initdb, "--auth=trust", "-E", "UTF8"]))
+        log = str(self.workdir / "pg.log")
+        run(as_postgres([*self.pg_ctl, "-o", self.pg_options, "-l", log, "start"]))
+        createdb = [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.args.pg_port)]
+        run(as_postgres([*createdb, "-U", "postgres", "nexus_faults"]))
+
+    def restart_postgres(self) -> None:
+        log = str(self.workdir / "pg.log")
+        run(as_postgres([*self.pg_ctl, "-o", self.pg_options, "-m", "fast", "-l", log, "restart"]))
+
+    def start_redis(self) -> None:
         """A private Redis without persistence: stopped and started again mid-load."""
-        return subprocess.Popen(
-            ["redis-server", "--port", str(args.redis_port), "--bind", "127.0.0.1"]
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.args.redis_port), "--bind", "127.0.0.1"]
             + ["--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
 
-    try:
-        print("private RabbitMQ, PostgreSQL, Redis…", flush=True)
-        rabbit.start()  # boots while the database is prepared
-        run(
-            as_postgres(
-                [
-                    str(PG_BIN / "initdb"),
-                    "-D",
-                    str(pgdata),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                ]
-            )
+    def stop_redis(self) -> None:
+        subprocess.run(
+            ["redis-cli", "-p", str(self.args.redis_port), "shutdown", "nosave"],
+            capture_output=True,
         )
-        run(as_postgres([*pg_ctl, "-o", pg_options, "-l", str(workdir / "pg.log"), "start"]))
-        run(
-            as_postgres(
-                [
-                    str(PG_BIN / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(args.pg_port),
-                    "-U",
-                    "postgres",
-                    "nexus_faults",
-                ]
-            )
-        )
-        redis = start_redis()
-        print("migrating, seeding, collecting static files…", flush=True)
-        run([*manage, "migrate", "--no-input", "-v0"], env=env)
-        run([*manage, "collectstatic", "--no-input", "-v0"], env=env)
-        rabbit.await_startup()
-        seeded = run(
-            [*manage, "shell", "-c", SEED % {"stock": INITIAL_STOCK, "clients": args.clients}],
-            env=env,
-        )
-        setup = json.loads(re.search(r"FAULTS=(.*)", seeded).group(1))
+        self.redis.wait(timeout=10)
 
-        server_log = open(workdir / "gunicorn.log", "ab")  # noqa: SIM115 - removed with workdir
-        server = subprocess.Popen(
+    def seed(self) -> None:
+        """Migrates, collects static files and seeds the catalog and the clients' tokens."""
+        run([*self.manage, "migrate", "--no-input", "-v0"], env=self.env)
+        run([*self.manage, "collectstatic", "--no-input", "-v0"], env=self.env)
+        self.rabbit.await_startup()
+        seeded = run(
             [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "nexus.wsgi:application",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--log-level",
-                "error",
-                "--timeout",
-                "30",
+                *self.manage,
+                "shell",
+                "-c",
+                SEED % {"stock": INITIAL_STOCK, "clients": self.args.clients},
             ],
+            env=self.env,
+        )
+        self.setup = json.loads(re.search(r"FAULTS=(.*)", seeded).group(1))
+
+    def start_server(self) -> None:
+        server_log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 - removed with workdir
+        self.server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2"]
+            + ["--bind", f"127.0.0.1:{self.args.port}", "--log-level", "error"]
+            + ["--timeout", "30"],
             cwd=REPOSITORY,
-            env=env,
+            env=self.env,
             start_new_session=True,
             stdout=server_log,
             stderr=subprocess.STDOUT,
         )
-        start_worker()
-        base = f"http://127.0.0.1:{args.port}"
-        wait_for(lambda: request(base, "GET", "/healthz")[0] in (200, 503), 60, "gunicorn")
-        print(f"services up in {time.monotonic() - started_at:.0f}s; load…", flush=True)
 
-        load = Load(base, setup, args.clients)
-        report = {}
-        load.start()
-        time.sleep(args.warmup)
-        load.phase = "capacity"
-        time.sleep(args.capacity_seconds)
-        capacity = sum(load.statuses.get("capacity", {}).values()) / args.capacity_seconds
-        load.rate = args.load_fraction * capacity
-        load.phase = "sustained"
-        sustained_from = (time.monotonic(), len(load.placed), len(load.paid))
-        time.sleep(args.sustained)
-        sustained_seconds = time.monotonic() - sustained_from[0]
-        sustained_placed = load.placed[sustained_from[1] :]
-        sustained_paid = load.paid[sustained_from[2] :]
-        sustained_check = backlog.orders_check(sustained_placed, setup["variant"])
-        sustained_backlog = backlog.undelivered(*backlog.high_water())
-        load.rate = None
+    def start_worker(self) -> CeleryWorker:
+        worker = CeleryWorker(
+            env=self.env, repository=REPOSITORY, workdir=self.workdir, number=len(self.workers)
+        ).start()
+        self.workers.append(worker)
+        worker.wait_ready()
+        return worker
 
-        load.phase = "redis"
-        subprocess.run(
-            ["redis-cli", "-p", str(args.redis_port), "shutdown", "nosave"], capture_output=True
-        )
-        redis.wait(timeout=10)
-        time.sleep(args.seconds)
-        redis = start_redis()
-
-        load.phase = "postgres"
-        time.sleep(args.seconds / 3)
-        restarted = time.monotonic()
-        run(
-            as_postgres(
-                [*pg_ctl, "-o", pg_options, "-m", "fast", "-l", str(workdir / "pg.log"), "restart"]
+    def stop(self) -> None:
+        """Stops whatever was started and deletes the temporary directory."""
+        for process in (self.server, self.redis):
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        for worker in self.workers:
+            worker.stop()
+        self.rabbit.shutdown()
+        if self.pgdata.exists():
+            subprocess.run(
+                as_postgres([*self.pg_ctl, "-m", "immediate", "stop"]), capture_output=True
             )
-        )
-        back = time.monotonic()
-        time.sleep(args.seconds * 2 / 3)
-        after = [t for t, name in load.successes if t > back and name in ("cart", "checkout")]
-        report["postgres_restart_seconds"] = round(back - restarted, 2)
-        report["recovery_seconds_after_restart"] = round(min(after) - back, 2) if after else None
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
-        load.phase = "rabbitmq"
-        stopping = time.monotonic()
-        rabbit.stop_app()
-        report["rabbit_stop_seconds"] = round(time.monotonic() - stopping, 1)
-        time.sleep(args.seconds)
-        rabbit.start_app()
-        # Load goes on while everything recorded during the outage is delivered (timed from
-        # the broker's return).
-        report["rabbit_backlog_seconds"] = backlog.wait_delivered(
-            *backlog.high_water(), seconds=args.settle
-        )
 
-        load.phase = "worker"
-        time.sleep(args.seconds / 3)
-        # A task seen in flight may still finish before the kill lands (its log line, written
-        # before its acknowledgement, shows it); then it was not killed mid-task, and the
-        # replacement is killed in turn, up to three times.
-        replacements = len(workers)
-        killed_tasks: list[str] = []
-        for _ in range(3):
-            victim = workers[-1]
-            deadline = time.monotonic() + args.seconds
-            while not victim.in_flight() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            seen = victim.in_flight()
-            victim.kill()
-            killed_at = time.monotonic()
-            start_worker()
-            killed_tasks = [task for task in seen if task in victim.in_flight()]
-            if killed_tasks:
-                break
-        report["worker_replaced_seconds"] = round(time.monotonic() - killed_at, 1)
-        time.sleep(max(args.seconds * 2 / 3 - (time.monotonic() - killed_at), 0))
+def healthy_phases(load: Load, backlog: Backlog, args: argparse.Namespace, variant: int) -> dict:
+    """Warmup, capacity, then the load paced to a fraction of the capacity; returns the
+    capacity and the sustained phase's figures, checked at its end."""
+    load.start()
+    time.sleep(args.warmup)
+    load.phase = "capacity"
+    time.sleep(args.capacity_seconds)
+    capacity = sum(load.statuses.get("capacity", {}).values()) / args.capacity_seconds
+    load.rate = args.load_fraction * capacity
+    load.phase = "sustained"
+    sustained_from = (time.monotonic(), len(load.placed), len(load.paid))
+    time.sleep(args.sustained)
+    sustained = {
+        "capacity": capacity,
+        "seconds": time.monotonic() - sustained_from[0],
+        "placed": load.placed[sustained_from[1] :],
+        "paid": load.paid[sustained_from[2] :],
+    }
+    sustained["check"] = backlog.orders_check(sustained["placed"], variant)
+    sustained["backlog_left"] = backlog.undelivered(*backlog.high_water())
+    load.rate = None
+    return sustained
+
+
+def redis_outage(shop: Shop, load: Load, args: argparse.Namespace) -> None:
+    load.phase = "redis"
+    shop.stop_redis()
+    time.sleep(args.seconds)
+    shop.start_redis()
+
+
+def postgres_restart(shop: Shop, load: Load, args: argparse.Namespace, report: dict) -> None:
+    load.phase = "postgres"
+    time.sleep(args.seconds / 3)
+    restarted = time.monotonic()
+    shop.restart_postgres()
+    back = time.monotonic()
+    time.sleep(args.seconds * 2 / 3)
+    after = [t for t, name in load.successes if t > back and name in ("cart", "checkout")]
+    report["postgres_restart_seconds"] = round(back - restarted, 2)
+    report["recovery_seconds_after_restart"] = round(min(after) - back, 2) if after else None
+
+
+def rabbitmq_outage(
+    shop: Shop, load: Load, backlog: Backlog, args: argparse.Namespace, report: dict
+) -> None:
+    load.phase = "rabbitmq"
+    stopping = time.monotonic()
+    shop.rabbit.stop_app()
+    report["rabbit_stop_seconds"] = round(time.monotonic() - stopping, 1)
+    time.sleep(args.seconds)
+    shop.rabbit.start_app()
+    # Load goes on while everything recorded during the outage is delivered (timed from
+    # the broker's return).
+    report["rabbit_backlog_seconds"] = backlog.wait_delivered(
+        *backlog.high_water(), seconds=args.settle
+    )
+
+
+def worker_kill(shop: Shop, load: Load, args: argparse.Namespace, report: dict) -> list[str]:
+    """SIGKILLs a worker in the middle of a task and starts a new one; returns the ids of
+    the tasks it was killed in."""
+    load.phase = "worker"
+    time.sleep(args.seconds / 3)
+    # A task seen in flight may still finish before the kill lands (its log line, written
+    # before its acknowledgement, shows it); then it was not killed mid-task, and the
+    # replacement is killed in turn, up to three times.
+    killed_tasks: list[str] = []
+    for _ in range(3):
+        victim = shop.workers[-1]
+        deadline = time.monotonic() + args.seconds
+        while not victim.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen = victim.in_flight()
+        victim.kill()
+        killed_at = time.monotonic()
+        shop.start_worker()
+        killed_tasks = [task for task in seen if task in victim.in_flight()]
+        if killed_tasks:
+            break
+    report["worker_replaced_seconds"] = round(time.monotonic() - killed_at, 1)
+    time.sleep(max(args.seconds * 2 / 3 - (time.monotonic() - killed_at), 0))
+    return killed_tasks
+
+
+def phase_statuses_report(load: Load, workdir: Path) -> bool:
+    """Prints the answers of every phase and each error and refusal; returns whether they
+    held: no 5xx but the restart's 503s, nothing unavailable or refused outside it."""
+    held = True
+    for phase, statuses in load.statuses.items():
+        total = sum(statuses.values())
+        errors = sum(n for status, n in statuses.items() if status >= 500 and status != 503)
+        unavailable = statuses.get(503, 0)
+        refused = statuses.get(0, 0)
+        print(
+            f"{phase:9} requests {total:6}  statuses {dict(sorted(statuses.items()))}  "
+            f"5xx (not 503) {errors}  503 {unavailable}  refused {refused}"
+        )
+        if errors or (phase != "postgres" and (unavailable or refused)):
+            held = False
+    for (phase, step, status), count in sorted(load.errors.items()):
+        print(f"  {phase}: {count} x {status} on the {step} step")
+    for (phase, step, status, code), count in sorted(load.refusals.items()):
+        print(f"  {phase}: {count} x {status} {code} on the {step} step")
+    if load.errors:
+        # The server's log holds the traceback of every 500 (bench/settings.py).
+        print((workdir / "gunicorn.log").read_text(errors="replace")[-6000:])
+    return held
+
+
+def faults_report(
+    load: Load,
+    args: argparse.Namespace,
+    report: dict,
+    *,
+    killed_tasks: list[str],
+    redelivered: list[str],
+    check: dict,
+    outbox: dict,
+    settled: float | None,
+) -> bool:
+    """Prints the recovery figures and the final invariants; returns whether they held."""
+    print(
+        f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
+        f"cart write after it: {report['recovery_seconds_after_restart']}s later; 503s "
+        f"answered in p50/max "
+        + (
+            f"{percentile(load.unavailable_seconds, 0.5) * 1000:.0f}/"
+            f"{max(load.unavailable_seconds) * 1000:.0f} ms"
+            if load.unavailable_seconds
+            else "- (none)"
+        )
+        + f", by step {dict(sorted(load.unavailable_steps.items()))}, not in the "
+        f"shop's 503 shape {dict(load.unavailable_misshaped)}"
+    )
+    print(
+        f"rabbitmq stopped for {args.seconds:.0f}s (stop took "
+        f"{report['rabbit_stop_seconds']}s); everything recorded until it was back "
+        f"was delivered {report['rabbit_backlog_seconds']}s after it returned"
+    )
+    print(
+        f"worker SIGKILLed with {len(killed_tasks)} task(s) in flight "
+        f"{killed_tasks}; redelivered to the new worker: {len(redelivered)}; "
+        f"new worker ready {report['worker_replaced_seconds']}s later"
+    )
+    print(
+        f"checkouts placed (201) {check['placed']}, found in the database "
+        f"{check['found']}; units ordered {check['ordered']}, stock taken {check['taken']}; "
+        f"half-written orders {check['half_written']}"
+    )
+    print(
+        f"payments answered 201 {outbox['paid_answers']}, orders not paid after the "
+        f"worker caught up {outbox['not_paid']}; paid orders without a confirmation "
+        f"{outbox['unannounced']}"
+    )
+    print(
+        f"outbox messages {outbox['messages']} {outbox['statuses']}; e-mails written "
+        f"{outbox['emails']}: lost {outbox['lost']}, sent twice {outbox['duplicates']}, "
+        f"ledger mismatches {outbox['ledger_mismatch']}, Message-ID mismatches "
+        f"{outbox['message_id_mismatch']}; worker caught up: "
+        f"{'yes' if settled is not None else 'NO'}"
+    )
+    caught_up = report["rabbit_backlog_seconds"]
+    return not (
+        check["placed"] != check["found"]
+        or check["ordered"] != check["taken"]
+        or check["half_written"]
+        or load.unavailable_misshaped
+        or settled is None
+        or caught_up is None
+        or not killed_tasks
+        or len(redelivered) != len(killed_tasks)
+        or outbox["not_paid"]
+        or outbox["unannounced"]
+        or outbox["lost"]
+        or outbox["duplicates"]
+        or outbox["ledger_mismatch"]
+        or outbox["message_id_mismatch"]
+    )
+
+
+def main() -> int:
+    args = arguments()
+    require_programs()
+    shop = Shop(args)
+    backlog = Backlog(args.pg_port)
+    started_at = time.monotonic()
+    try:
+        shop.start()
+        print(f"services up in {time.monotonic() - started_at:.0f}s; load…", flush=True)
+        load = Load(shop.base, shop.setup, args.clients)
+        variant = shop.setup["variant"]
+        report = {}
+        sustained = healthy_phases(load, backlog, args, variant)
+        redis_outage(shop, load, args)
+        postgres_restart(shop, load, args, report)
+        rabbitmq_outage(shop, load, backlog, args, report)
+        replacements = len(shop.workers)
+        killed_tasks = worker_kill(shop, load, args, report)
         load.finish()
 
-        caught_up = report["rabbit_backlog_seconds"]
         # Everything, not only what was recorded by now: the worker's handling of a payment
         # event records that order's e-mails, after the load has stopped.
         everything = 2**63 - 1
         settled = backlog.wait_delivered(everything, everything, seconds=args.settle)
-        received_after = set().union(*(worker.received_ids() for worker in workers[replacements:]))
+        received_after = set().union(
+            *(worker.received_ids() for worker in shop.workers[replacements:])
+        )
         redelivered = [task for task in killed_tasks if task in received_after]
+        check = backlog.orders_check(load.placed, variant)
+        outbox = outbox_check(backlog, load.paid, shop.mail_dir)
 
-        check = backlog.orders_check(load.placed, setup["variant"])
-        outbox = outbox_check(backlog, load.paid, mail_dir)
-        sustained_not_paid = backlog.not_paid(sustained_paid)
-
-        failed = not sustained_report(
+        held = sustained_report(
             load,
-            capacity=capacity,
+            capacity=sustained["capacity"],
             load_fraction=args.load_fraction,
-            seconds=sustained_seconds,
-            check=sustained_check,
-            backlog_left=sustained_backlog,
-            paid=len(sustained_paid),
-            not_paid=sustained_not_paid,
+            seconds=sustained["seconds"],
+            check=sustained["check"],
+            backlog_left=sustained["backlog_left"],
+            paid=len(sustained["paid"]),
+            not_paid=backlog.not_paid(sustained["paid"]),
         )
-        for phase, statuses in load.statuses.items():
-            total = sum(statuses.values())
-            errors = sum(n for status, n in statuses.items() if status >= 500 and status != 503)
-            unavailable = statuses.get(503, 0)
-            refused = statuses.get(0, 0)
-            print(
-                f"{phase:9} requests {total:6}  statuses {dict(sorted(statuses.items()))}  "
-                f"5xx (not 503) {errors}  503 {unavailable}  refused {refused}"
+        held = phase_statuses_report(load, shop.workdir) and held
+        held = (
+            faults_report(
+                load,
+                args,
+                report,
+                killed_tasks=killed_tasks,
+                redelivered=redelivered,
+                check=check,
+                outbox=outbox,
+                settled=settled,
             )
-            if errors or (phase != "postgres" and (unavailable or refused)):
-                failed = True
-        for (phase, step, status), count in sorted(load.errors.items()):
-            print(f"  {phase}: {count} x {status} on the {step} step")
-        for (phase, step, status, code), count in sorted(load.refusals.items()):
-            print(f"  {phase}: {count} x {status} {code} on the {step} step")
-        if load.errors:
-            # The server's log holds the traceback of every 500 (bench/settings.py).
-            print((workdir / "gunicorn.log").read_text(errors="replace")[-6000:])
-        print(
-            f"postgres restart took {report['postgres_restart_seconds']}s; first checkout or "
-            f"cart write after it: {report['recovery_seconds_after_restart']}s later; 503s "
-            f"answered in p50/max "
-            + (
-                f"{percentile(load.unavailable_seconds, 0.5) * 1000:.0f}/"
-                f"{max(load.unavailable_seconds) * 1000:.0f} ms"
-                if load.unavailable_seconds
-                else "- (none)"
-            )
-            + f", by step {dict(sorted(load.unavailable_steps.items()))}, not in the "
-            f"shop's 503 shape {dict(load.unavailable_misshaped)}"
+            and held
         )
-        print(
-            f"rabbitmq stopped for {args.seconds:.0f}s (stop took "
-            f"{report['rabbit_stop_seconds']}s); everything recorded until it was back "
-            f"was delivered {report['rabbit_backlog_seconds']}s after it returned"
-        )
-        print(
-            f"worker SIGKILLed with {len(killed_tasks)} task(s) in flight "
-            f"{killed_tasks}; redelivered to the new worker: {len(redelivered)}; "
-            f"new worker ready {report['worker_replaced_seconds']}s later"
-        )
-        print(
-            f"checkouts placed (201) {check['placed']}, found in the database "
-            f"{check['found']}; units ordered {check['ordered']}, stock taken {check['taken']}; "
-            f"half-written orders {check['half_written']}"
-        )
-        print(
-            f"payments answered 201 {outbox['paid_answers']}, orders not paid after the "
-            f"worker caught up {outbox['not_paid']}; paid orders without a confirmation "
-            f"{outbox['unannounced']}"
-        )
-        print(
-            f"outbox messages {outbox['messages']} {outbox['statuses']}; e-mails written "
-            f"{outbox['emails']}: lost {outbox['lost']}, sent twice {outbox['duplicates']}, "
-            f"ledger mismatches {outbox['ledger_mismatch']}, Message-ID mismatches "
-            f"{outbox['message_id_mismatch']}; worker caught up: "
-            f"{'yes' if settled is not None else 'NO'}"
-        )
-        if check["placed"] != check["found"] or check["ordered"] != check["taken"]:
-            failed = True
-        if check["half_written"] or load.unavailable_misshaped:
-            failed = True
-        if (
-            settled is None
-            or caught_up is None
-            or not killed_tasks
-            or len(redelivered) != len(killed_tasks)
-        ):
-            failed = True
-        if outbox["not_paid"] or outbox["unannounced"] or outbox["lost"]:
-            failed = True
-        if outbox["duplicates"] or outbox["ledger_mismatch"] or outbox["message_id_mismatch"]:
-            failed = True
-        if settled is None or caught_up is None:
-            for worker in workers:
+        if settled is None or report["rabbit_backlog_seconds"] is None:
+            for worker in shop.workers:
                 print(f"--- {worker.log_path.name}")
                 print(worker.log_path.read_text(errors="replace")[-4000:])
         print(f"total {time.monotonic() - started_at:.0f}s")
-        print("RESULT:", "FAIL" if failed else "OK")
-        return 1 if failed else 0
+        print("RESULT:", "OK" if held else "FAIL")
+        return 0 if held else 1
     finally:
-        for process in (server, redis):
-            if process and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
-        for worker in workers:
-            worker.stop()
-        if rabbit is not None:
-            rabbit.shutdown()
-        if pgdata.exists():
-            subprocess.run(as_postgres([*pg_ctl, "-m", "immediate", "stop"]), capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+        shop.stop()
 
 
 if __name__ == "__main__":

@@ -470,7 +470,7 @@ def report(figures, *, args, info, setup, rss, started, checkouts) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=1000, help="generated products to seed")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per figure")
@@ -484,18 +484,18 @@ def main() -> None:
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench runs on both.")
-    started = datetime.datetime.now(datetime.UTC)
-    info = machine()
-    database_url, database_name, maintenance_url = bench_database_url(os.environ["DATABASE_URL"])
+    return args
 
-    workdir = Path(tempfile.mkdtemp(prefix="nexus-bench-"))
-    prefix = f"nexus-bench-{os.getpid()}"
+
+def bench_environment(database_url: str, workdir: Path) -> dict:
+    """The server's and management commands' environment: production settings on the bench
+    database, a cache key prefix of the run's own, throttles that never answer 429."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(REPOSITORY),
         "DATABASE_URL": database_url,
-        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_KEY_PREFIX": f"nexus-bench-{os.getpid()}",
         "MEDIA_ROOT": str(workdir / "media"),
         "BENCH_STATIC_ROOT": str(workdir / "static"),
         "SECRET_KEY": "bench-" + "x" * 60,
@@ -511,151 +511,192 @@ def main() -> None:
         "JWT_ACCESS_MINUTES": "240",
     }
     env.pop("CELERY_BROKER_URL", None)  # side effects of seeding run in-process
+    return env
+
+
+def prepare_database(manage: list, env: dict, args: argparse.Namespace, name: str) -> dict:
+    """Migrates and seeds the (new, empty) bench database and collects static files; returns
+    the shop's setup: paths, the shopper's session and tokens, the checkout variants."""
+    for step, command in [
+        (f"migrating {name}", ["migrate", "--no-input", "-v0"]),
+        (f"seeding {args.products} products", ["seed_demo", "--products", str(args.products)]),
+        ("collecting static files", ["collectstatic", "--no-input", "-v0"]),
+    ]:
+        step_started = time.monotonic()
+        print(f"{step}…", end=" ", flush=True)
+        run([*manage, *command], env=env)
+        print(f"{time.monotonic() - step_started:.0f}s", flush=True)
+    setup_output = run([*manage, "shell", "-c", SETUP], env=env)
+    return json.loads(re.search(r"BENCH=(.*)", setup_output).group(1))
+
+
+def start_server(env: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free loopback port, answering; returns it and its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2"]
+        + ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=REPOSITORY,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/bench/bare/", timeout=1).read()
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+    raise SystemExit("gunicorn did not answer")
+
+
+def bench_figures(setup: dict, session: dict, jwt: dict) -> list[Figure]:
+    """The figures, the ceiling first."""
+    api_list = "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*"
+    return [
+        Figure("bare", "ceiling: bare view", "/bench/bare/"),
+        Figure(
+            "product_cached",
+            "product page, anonymous (page cache)",
+            setup["product_path"],
+            expect_cache="hit",
+        ),
+        Figure(
+            "product_session",
+            "product page, shopper with a session and a cart",
+            setup["product_path"],
+            session,
+            target=0.15,
+        ),
+        Figure(
+            "category",
+            "category page, 24 products, uncached (session)",
+            setup["category_path"],
+            session,
+            target=0.12,
+        ),
+        Figure(
+            "search",
+            "search page with a query",
+            f"/search/?q={setup['search_word']}",
+            target=0.10,
+        ),
+        Figure(
+            "api_uncached",
+            "API v2 product list, uncached (session)",
+            api_list,
+            session,
+            target=0.2,
+        ),
+        Figure(
+            "api_cached",
+            "API v2 product list, cached",
+            api_list,
+            expect_cache="hit",
+            target=0.5,
+        ),
+        Figure("cart_jwt", "DRF cart read, logged-in (JWT)", "/api/v1/cart/", jwt, target=0.25),
+    ]
+
+
+def warm_up(base: str, figures: list[Figure], setup: dict, jwt: dict) -> Checkouts:
+    """Warms both workers on every figure and checks each answers as it should (200, the page
+    cache hit or bypassed, the cart not empty, a checkout per buyer placed); returns the
+    checkout figure's shoppers."""
+    for figure in figures:
+        for _ in range(4):  # warm both workers (connections, templates, renditions)
+            status, headers, body = fetch(base + figure.path, figure.headers)
+        if status != 200:
+            raise SystemExit(f"{figure.path}: HTTP {status}\n{body[:2000]!r}")
+        cache_state = headers.get("X-Page-Cache")
+        if figure.expect_cache and cache_state != figure.expect_cache:
+            raise SystemExit(f"{figure.path}: expected a page cache hit, got {cache_state!r}")
+        if figure.headers.get("Cookie") and cache_state is not None:
+            raise SystemExit(f"{figure.path}: a personal request went through the page cache")
+    if setup["cart_lines"] and b'"lines": []' in fetch(base + "/api/v1/cart/", jwt)[2]:
+        raise SystemExit("the shopper's cart read came back empty")
+    checkouts = Checkouts(base, setup["buyer_tokens"], setup["hot_variants"])
+    for number, token in enumerate(setup["buyer_tokens"]):  # warm up, and check it works
+        status = checkouts.checkout(token, setup["hot_variants"][number % HOT_VARIANTS])
+        if status != 201:
+            raise SystemExit(f"a warm-up checkout answered {status}")
+    return checkouts
+
+
+def measure(
+    base: str, figures: list[Figure], checkouts: Checkouts, args: argparse.Namespace
+) -> list[float]:
+    """Every figure then the checkouts, `args.repetitions` times interleaved; fills each
+    figure's rates, p50s and ratios and returns the checkout rates."""
+    checkout_rates = []
+    for repetition in range(args.repetitions):
+        print(f"repetition {repetition + 1}/{args.repetitions}", flush=True)
+        for figure in figures:
+            rate, p50 = wrk(
+                base + figure.path,
+                figure.headers,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            figure.rates.append(rate)
+            figure.p50s.append(p50)
+            drain(base)
+        checkout_rates.append(checkouts.run(args.seconds))
+        drain(base)
+        if not figures[0].rates[-1]:
+            raise SystemExit("the ceiling answered no request: is the machine overloaded?")
+        for figure in figures:
+            figure.ratios.append(figure.rates[-1] / figures[0].rates[-1])
+    return checkout_rates
+
+
+def stock_check(manage: list, env: dict, setup: dict) -> dict:
+    """Orders and stock read back from the database after the checkouts."""
+    check_code = (
+        f"HOT, LAST, HOT_STOCK = {setup['hot_variants']}, "
+        f"{setup['last_units_variant']}, {HOT_STOCK}\n" + CHECK
+    )
+    output = run([*manage, "shell", "-c", check_code], env=env)
+    return json.loads(re.search(r"CHECK=(.*)", output).group(1))
+
+
+def write_report(text: str, args: argparse.Namespace, started: datetime.datetime) -> None:
+    output = args.output or RESULTS / f"{started:%Y-%m-%d}.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    print(
+        f"written to {output.relative_to(REPOSITORY) if output.is_relative_to(REPOSITORY) else output}"
+    )
+
+
+def main() -> None:
+    args = arguments()
+    started = datetime.datetime.now(datetime.UTC)
+    info = machine()
+    database_url, database_name, maintenance_url = bench_database_url(os.environ["DATABASE_URL"])
+    workdir = Path(tempfile.mkdtemp(prefix="nexus-bench-"))
+    env = bench_environment(database_url, workdir)
     manage = [PYTHON, str(REPOSITORY / "manage.py")]
     server = None
     try:
         recreate_database(maintenance_url, database_name)
-        for step, command in [
-            (f"migrating {database_name}", ["migrate", "--no-input", "-v0"]),
-            (f"seeding {args.products} products", ["seed_demo", "--products", str(args.products)]),
-            ("collecting static files", ["collectstatic", "--no-input", "-v0"]),
-        ]:
-            step_started = time.monotonic()
-            print(f"{step}…", end=" ", flush=True)
-            run([*manage, *command], env=env)
-            print(f"{time.monotonic() - step_started:.0f}s", flush=True)
-        setup_output = run([*manage, "shell", "-c", SETUP], env=env)
-        setup = json.loads(re.search(r"BENCH=(.*)", setup_output).group(1))
-
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "nexus.wsgi:application",
-                "--workers",
-                "2",
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=REPOSITORY,
-            env=env,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/bench/bare/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not answer")
-
+        setup = prepare_database(manage, env, args, database_name)
+        server, base = start_server(env)
         session = {"Cookie": setup["session_cookie"]}
         jwt = {"Authorization": f"Bearer {setup['access_token']}"}
-        api_list = "/api/v2/pages/?type=catalog.ProductPage&limit=20&fields=*"
-        figures = [
-            Figure("bare", "ceiling: bare view", "/bench/bare/"),
-            Figure(
-                "product_cached",
-                "product page, anonymous (page cache)",
-                setup["product_path"],
-                expect_cache="hit",
-            ),
-            Figure(
-                "product_session",
-                "product page, shopper with a session and a cart",
-                setup["product_path"],
-                session,
-                target=0.15,
-            ),
-            Figure(
-                "category",
-                "category page, 24 products, uncached (session)",
-                setup["category_path"],
-                session,
-                target=0.12,
-            ),
-            Figure(
-                "search",
-                "search page with a query",
-                f"/search/?q={setup['search_word']}",
-                target=0.10,
-            ),
-            Figure(
-                "api_uncached",
-                "API v2 product list, uncached (session)",
-                api_list,
-                session,
-                target=0.2,
-            ),
-            Figure(
-                "api_cached",
-                "API v2 product list, cached",
-                api_list,
-                expect_cache="hit",
-                target=0.5,
-            ),
-            Figure("cart_jwt", "DRF cart read, logged-in (JWT)", "/api/v1/cart/", jwt, target=0.25),
-        ]
-        for figure in figures:
-            for _ in range(4):  # warm both workers (connections, templates, renditions)
-                status, headers, body = fetch(base + figure.path, figure.headers)
-            if status != 200:
-                raise SystemExit(f"{figure.path}: HTTP {status}\n{body[:2000]!r}")
-            cache_state = headers.get("X-Page-Cache")
-            if figure.expect_cache and cache_state != figure.expect_cache:
-                raise SystemExit(f"{figure.path}: expected a page cache hit, got {cache_state!r}")
-            if figure.headers.get("Cookie") and cache_state is not None:
-                raise SystemExit(f"{figure.path}: a personal request went through the page cache")
-        if setup["cart_lines"] and b'"lines": []' in fetch(base + "/api/v1/cart/", jwt)[2]:
-            raise SystemExit("the shopper's cart read came back empty")
-        checkouts = Checkouts(base, setup["buyer_tokens"], setup["hot_variants"])
-        for number, token in enumerate(setup["buyer_tokens"]):  # warm up, and check it works
-            status = checkouts.checkout(token, setup["hot_variants"][number % HOT_VARIANTS])
-            if status != 201:
-                raise SystemExit(f"a warm-up checkout answered {status}")
-        checkout_rates = []
-
-        for repetition in range(args.repetitions):
-            print(f"repetition {repetition + 1}/{args.repetitions}", flush=True)
-            for figure in figures:
-                rate, p50 = wrk(
-                    base + figure.path,
-                    figure.headers,
-                    seconds=args.seconds,
-                    connections=args.connections,
-                )
-                figure.rates.append(rate)
-                figure.p50s.append(p50)
-                drain(base)
-            checkout_rates.append(checkouts.run(args.seconds))
-            drain(base)
-            if not figures[0].rates[-1]:
-                raise SystemExit("the ceiling answered no request: is the machine overloaded?")
-            for figure in figures:
-                figure.ratios.append(figure.rates[-1] / figures[0].rates[-1])
+        figures = bench_figures(setup, session, jwt)
+        checkouts = warm_up(base, figures, setup, jwt)
+        checkout_rates = measure(base, figures, checkouts, args)
         rss = worker_peak_rss_mb(server.pid)
         last_units = checkouts.last_units(setup["last_units_variant"])
-        check_code = (
-            f"HOT, LAST, HOT_STOCK = {setup['hot_variants']}, "
-            f"{setup['last_units_variant']}, {HOT_STOCK}\n" + CHECK
-        )
-        check = json.loads(
-            re.search(r"CHECK=(.*)", run([*manage, "shell", "-c", check_code], env=env)).group(1)
-        )
         checkout_report = {
             "rates": checkout_rates,
             "statuses": dict(checkouts.statuses),
             "placed": checkouts.placed,
             "last_units": dict(last_units),
-            "check": check,
+            "check": stock_check(manage, env, setup),
         }
     finally:
         if server is not None:
@@ -675,12 +716,7 @@ def main() -> None:
     print()
     print(text)
     if not args.no_write:
-        output = args.output or RESULTS / f"{started:%Y-%m-%d}.md"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text)
-        print(
-            f"written to {output.relative_to(REPOSITORY) if output.is_relative_to(REPOSITORY) else output}"
-        )
+        write_report(text, args, started)
 
 
 if __name__ == "__main__":
