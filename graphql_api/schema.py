@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from graphql_api.accounts import AccountsMutation, AccountsQuery
 from graphql_api.catalog import CatalogQuery
 from graphql_api.commerce import CommerceMutation, CommerceQuery
+from graphql_api.cost import QueryCostLimiter
 from graphql_api.errors import DomainErrors
 from graphql_api.vendors import VendorMutation, VendorQuery
 from graphql_api.wishlist import WishlistMutation, WishlistQuery
@@ -26,7 +27,8 @@ from nexus.errors import DomainError
 
 # Deep enough for product -> variants -> options or category trees six levels down.
 MAX_QUERY_DEPTH = 10
-# A token is a name, brace or punctuation mark: this caps the size (and so the cost) of a query.
+# A token is a name, brace or punctuation mark: this caps the size of a query's text (its work
+# is capped by the cost limit, graphql_api/cost.py).
 MAX_QUERY_TOKENS = 2000
 MAX_ALIASES = 15
 
@@ -77,6 +79,7 @@ schema = NexusSchema(
         lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_QUERY_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        QueryCostLimiter,
         IntrospectionSetting,
         DomainErrors,
     ],
