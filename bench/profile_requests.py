@@ -9,7 +9,8 @@ Without paths it profiles what bench/load.py measures: a product page, the busie
 page, a search, the API v2 product list and the DRF cart read, as the logged-in demo shopper
 (with a cart) unless `--as anonymous`. For each path: status, queries, median CPU ms over
 `--runs` requests, and with `--top N` the N functions with the most cumulative time
-(PROFILE_SORT=tottime in the environment sorts by time spent in the function itself).
+(PROFILE_SORT=tottime in the environment sorts by time spent in the function itself). The
+profile counts CPU time, so waits on a busy machine do not swell the database and cache calls.
 
 With `--checkout` it profiles what bench/load.py's checkout figure repeats instead: the demo
 shopper (JWT) adds one unit of an in-stock variant to the cart through the DRF API and checks
@@ -117,7 +118,7 @@ def main() -> None:
             for statement in counter.statements:
                 print("   ", statement[:300])
         if args.top:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(5):
                 request()

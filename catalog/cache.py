@@ -3,8 +3,10 @@
 The cache itself is `nexus.cache.PageCacheMiddleware`: anonymous GETs of product, category,
 storefront and home pages (by path) and of the Wagtail API v2 page endpoints (by full URL,
 under one version token) are served from Django's cache (Redis when REDIS_URL is set).
-Shoppers with a session or a login get the part of product and category pages that is the
-same for everyone from a cached fragment (`shared_fragment`) and render only their own part.
+Shoppers with a session or a login get the page shared but for their own parts
+(`catalog.shared_pages`, under the same version tokens), and, where a page is rendered for them
+(filters, pagination), the part that is the same for everyone from a cached fragment
+(`shared_fragment`).
 
 Everything cached for a path (whole pages for any host, fragments) lives under that path's
 version token; invalidating the path replaces the token in one write (`paths_invalidate`).

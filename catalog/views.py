@@ -3,7 +3,7 @@
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 
-from catalog import selectors
+from catalog import selectors, shared_pages
 from catalog.cache import catalog_fragment
 from catalog.forms import ProductFilterForm, filter_context
 
@@ -14,8 +14,13 @@ def search(request):
     """/search/?q=…: live public products matching the query, with the category/vendor/price/
     stock filters, ordering (relevance by default with a query) and facet counts.
 
-    The results and facets are the same for everyone asking the same: a cached fragment
-    (`catalog_fragment`), so the search runs only when the fragment is not in the cache."""
+    The page is the same for everyone asking the same but for their own header: shared
+    (`catalog.shared_pages`), so it is rendered only when it is not in the cache, and then
+    the results and facets are a cached fragment (`catalog_fragment`) too."""
+    return shared_pages.search_response(request, lambda: _search_page(request))
+
+
+def _search_page(request):
     form = ProductFilterForm(request.GET or None, with_query=True)
     filters = form.cleaned_filters()
     listing = SimpleLazyObject(

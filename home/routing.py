@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from catalog import shared_pages
 from catalog.selectors import site_for_request
 from nexus.versioned_cache import current, retire
 
@@ -73,9 +74,14 @@ def _page_model(label: str):
 
 
 def serve(request, path):
-    """Wagtail's `serve` view, with the route resolved by `page_route_cached`."""
-    request._wagtail_route_for_request = page_route_cached(request, path)
-    return wagtail_views.serve(request, path)
+    """Wagtail's `serve` view, with the route resolved by `page_route_cached`; a shopper's page
+    is shared but for their own parts (`catalog.shared_pages`), routed only when rendered."""
+
+    def serve_routed():
+        request._wagtail_route_for_request = page_route_cached(request, path)
+        return wagtail_views.serve(request, path)
+
+    return shared_pages.page_response(request, path, serve_routed)
 
 
 def _forget(sender=None, instance=None, **kwargs):

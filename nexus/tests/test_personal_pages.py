@@ -1,6 +1,8 @@
-"""Pages of shoppers with a session or a login: the shared part of product and category pages
-comes from a cache (catalog.cache.shared_fragment), the header is theirs, and nothing stale is
-ever shown; pages are found by a cached route (home/routing.py).
+"""Pages of shoppers with a session or a login: the page is shared but for their own parts
+(catalog.shared_pages: their account links and cart count, their messages), the shared part of
+product and category pages with filters comes from a cached fragment
+(catalog.cache.shared_fragment), and nothing stale is ever shown; pages are found by a cached
+route (home/routing.py).
 
 The page cache is on in these tests (`page_cache`); invalidation runs after commit, so changes
 are made inside `django_capture_on_commit_callbacks(execute=True)`.
@@ -9,12 +11,16 @@ are made inside `django_capture_on_commit_callbacks(execute=True)`.
 from decimal import Decimal
 
 import pytest
-from wagtail.models import Page
+from django.contrib.auth.models import Group
+from wagtail.models import Page, PageViewRestriction
 
 from accounts.tests.factories import UserFactory
 from catalog import inventory
 from catalog.cache import CSRF_PLACEHOLDER
 from commerce.cart import cart_for_user, cart_line_add
+from commerce.context_processors import SESSION_CART_TOKEN
+from commerce.models import Cart
+from nexus.site_tree import editors_group_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -125,16 +131,15 @@ def test_a_repeated_personal_request_renders_only_the_personal_part(
 ):
     _html(shopper_client, catalog.mug.url)
     _html(shopper_client, catalog.category.url)
-    # User, the page by its cached route, view restrictions, shop settings,
-    # the cart count, and the admin userbar's permission check.
+    # User, the shared page's row (still live, at that path and revision) and the cart count.
     with django_assert_max_num_queries(PRODUCT_PAGE_QUERIES):
         _html(shopper_client, catalog.mug.url)
     with django_assert_max_num_queries(CATEGORY_PAGE_QUERIES):
         _html(shopper_client, catalog.category.url)
 
 
-PRODUCT_PAGE_QUERIES = 11
-CATEGORY_PAGE_QUERIES = 11
+PRODUCT_PAGE_QUERIES = 3
+CATEGORY_PAGE_QUERIES = 3
 
 
 def test_a_cached_route_follows_unpublish_move_and_rename(
@@ -208,3 +213,120 @@ def test_search_results_drop_an_unpublished_product_on_the_next_request(
 
     html = _html(shopper_client, "/search/?q=lamp")
     assert "Desk Lamp" not in html and "0 products" in html
+
+
+def _other_shopper_client(client_class, **names):
+    other = client_class()
+    other.force_login(UserFactory(email="bo@example.com", **names))
+    return other
+
+
+def test_a_shared_page_carries_nothing_of_the_shopper_who_rendered_it(
+    page_cache, catalog, shopper_client, django_assert_num_queries
+):
+    """Ada renders the page with three items in her cart and a message; Bo is then served the
+    same shared page (no page is rendered for him: three queries) with his own name, his empty
+    cart, no message and his own CSRF token, and nothing else differs."""
+    ada_user = _user(shopper_client.session["_auth_user_id"])
+    cart_line_add(
+        cart=cart_for_user(user=ada_user), variant_id=catalog.lamp.variants.get().pk, quantity=2
+    )
+    added = shopper_client.post(
+        "/cart/add/", {"variant": catalog.mug.variants.get().pk, "quantity": 1}
+    )
+    assert added.status_code == 302
+    ada = _html(shopper_client, catalog.mug.url)
+    assert "Added to your cart." in ada and "Ada" in ada
+    assert '<span class="cart-count" data-cart-count>3</span>' in ada
+
+    bo_client = _other_shopper_client(type(shopper_client), first_name="Bo", last_name="Brown")
+    _html(bo_client, catalog.category.url)  # whether Bo may use the admin is now remembered
+    with django_assert_num_queries(PRODUCT_PAGE_QUERIES):
+        bo = _html(bo_client, catalog.mug.url)
+
+    assert "Bo Brown" in bo and "Ada" not in bo and "Added to your cart." not in bo
+    assert '<span class="cart-count" data-cart-count>0</span>' in bo
+    assert CSRF_PLACEHOLDER not in bo and _form_token(bo) != _form_token(ada)
+    message = '<ul><li class="message message--success">Added to your cart.</li></ul>'
+    assert _personal_parts_blanked(bo, "Bo Brown", 0) == _personal_parts_blanked(
+        ada.replace(message, ""), ada_user.display_name, 3
+    )
+
+
+def _personal_parts_blanked(html: str, name: str, count: int) -> str:
+    return (
+        html.replace(_form_token(html), "TOKEN")
+        .replace(f">{name}</a>", ">NAME</a>")
+        .replace(f"data-cart-count>{count}<", "data-cart-count>COUNT<")
+    )
+
+
+def test_a_message_is_shown_once_to_its_shopper_only(page_cache, catalog, shopper_client):
+    _html(shopper_client, catalog.mug.url)  # the shared page, before any message
+    shopper_client.post("/cart/add/", {"variant": catalog.mug.variants.get().pk, "quantity": 1})
+
+    assert "Added to your cart." in _html(shopper_client, catalog.mug.url)
+    assert "Added to your cart." not in _html(shopper_client, catalog.mug.url)
+    other = _other_shopper_client(type(shopper_client))
+    assert "Added to your cart." not in _html(other, catalog.mug.url)
+
+
+def test_an_editor_gets_the_userbar_and_a_shopper_never_does(page_cache, catalog, shopper_client):
+    userbar = "<wagtail-userbar"
+    assert userbar not in _html(shopper_client, catalog.mug.url)
+    editor = _other_shopper_client(type(shopper_client))
+    _user(editor.session["_auth_user_id"]).groups.add(editors_group_ensure())
+
+    assert userbar in _html(editor, catalog.mug.url)
+    assert userbar not in _html(shopper_client, catalog.mug.url)
+
+
+def test_a_visitor_with_a_session_cart_gets_the_logged_out_page_with_their_count(
+    page_cache, catalog, shopper_client
+):
+    assert 'class="wishlist-add" action=' in _html(shopper_client, catalog.mug.url)
+    cart = Cart.objects.create()
+    cart_line_add(cart=cart, variant_id=catalog.lamp.variants.get().pk, quantity=2)
+    visitor = type(shopper_client)()
+    session = visitor.session
+    session[SESSION_CART_TOKEN] = str(cart.token)
+    session.save()
+    visitor.cookies["sessionid"] = session.session_key
+
+    html = _html(visitor, catalog.mug.url)
+
+    assert "to save this product to your wishlist" in html
+    assert 'class="wishlist-add" action=' not in html and "Ada" not in html
+    assert '<span class="cart-count" data-cart-count>2</span>' in html
+
+
+def test_a_restriction_added_above_a_shared_page_applies_on_the_next_request(
+    page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
+):
+    _html(shopper_client, catalog.category.url)
+    _html(shopper_client, catalog.mug.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=catalog.parent_category, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(Group.objects.create(name="Insiders"))
+
+    response = shopper_client.get(catalog.category.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/login/")
+    assert "Blue Mug" in _html(shopper_client, catalog.mug.url)  # not below the category
+
+
+def test_a_revision_made_live_without_signals_is_not_served_from_the_shared_page(
+    page_cache, catalog, shopper_client
+):
+    """The shared page is served only while its page is live at the revision it was rendered
+    from: even a change that reached no cache (an update query) shows on the next request."""
+    assert "12.50" in _html(shopper_client, catalog.mug.url)
+    mug = catalog.mug
+    mug.price = Decimal("9.99")
+    revision = mug.save_revision()
+    type(mug).objects.filter(pk=mug.pk).update(price=Decimal("9.99"), live_revision=revision)
+
+    html = _html(shopper_client, mug.url)
+    assert "9.99" in html and "12.50" not in html
