@@ -19,8 +19,8 @@ storefront, the home pages that feature it, and the API (one version bump). It h
 the transaction commits, so nobody can re-cache the old state in between, and the same URLs
 are purged from a frontend cache (CDN) when WAGTAILFRONTENDCACHE is configured.
 
-Signals join Wagtail's publishing flow to this module (`connect`); stock changes call
-`variants_cache_invalidate` from `catalog.inventory`.
+Signals join Wagtail's publishing flow, image and site changes to this module (`connect`);
+stock changes call `variants_cache_invalidate` from `catalog.inventory`.
 """
 
 import hashlib
@@ -34,10 +34,17 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail import hooks
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from catalog.models import CategoryPage, ProductPage, ProductVariant, ShopSettings
+from catalog.models import (
+    CategoryPage,
+    ProductGalleryImage,
+    ProductPage,
+    ProductVariant,
+    ShopSettings,
+)
 from nexus.versioned_cache import remembered_many, retire
 
 logger = logging.getLogger(__name__)
@@ -215,6 +222,28 @@ def _shop_settings_changed(sender, instance, **kwargs):
     transaction.on_commit(site_pages_invalidate)
 
 
+def _site_changed(sender, instance, **kwargs):
+    """A site saved or deleted (its host, its root page) changes the links every page and
+    API answer gives."""
+    transaction.on_commit(site_pages_invalidate)
+
+
+# What Wagtail stores of an image's file on first use, which no page or answer shows.
+_IMAGE_BOOKKEEPING_FIELDS = frozenset(["file_size", "file_hash"])
+
+
+def _image_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    """An image edited (its title, its file and so its renditions) or deleted changes the
+    products whose galleries show it. A new image is in no gallery yet."""
+    if created or (update_fields and set(update_fields) <= _IMAGE_BOOKKEEPING_FIELDS):
+        return
+    product_ids = set(
+        ProductGalleryImage.objects.filter(image_id=instance.pk).values_list("page_id", flat=True)
+    )
+    if product_ids:
+        products_cache_invalidate(product_ids=product_ids)
+
+
 def product_paths(*, product_ids: Iterable[int]) -> set[str]:
     """The paths that show these products: their pages, their categories and the categories'
     ancestors, their storefronts, and the pages the `PAGES_SHOWING_PRODUCTS_HOOK` hooks name
@@ -388,6 +417,15 @@ def connect() -> None:
             sender=ShopSettings,
             dispatch_uid=f"pagecache_shop_settings_{signal is post_save}",
         )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _site_changed, sender=Site, dispatch_uid=f"pagecache_site_{signal is post_save}"
+        )
+    post_save.connect(_image_changed, sender=get_image_model(), dispatch_uid="pagecache_image")
+    # Before the deletion takes the gallery rows with it.
+    pre_delete.connect(
+        _image_changed, sender=get_image_model(), dispatch_uid="pagecache_image_deleted"
+    )
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_product_paths_forget, dispatch_uid="pagecache_product_paths")
     for model in (Page, Site):

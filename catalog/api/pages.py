@@ -15,16 +15,24 @@ Bad values answer 400 with ``{"message": "..."}`` (the shape of every Wagtail AP
 Only live, public pages are listed (Wagtail's base queryset).
 """
 
+import functools
+
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.functional import classproperty
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Site
+from wagtail.api.validators import SiteFilterValidator
+from wagtail.models import Page
 
 from catalog import selectors
 from catalog.api.absolute import ShopPageSerializer
+from catalog.api.fragments import ListingJSONRenderer, product_items
 from catalog.api.serializers import ProductFilterInput, product_field_serializers
 from catalog.models import ProductPage
+from nexus.page_restrictions import restricted_sections
 
 PRODUCT_FILTER_PARAMETERS = frozenset(
     ["category", "vendor", "price_min", "price_max", "in_stock", "ordering"]
@@ -95,12 +103,78 @@ class CatalogSearchFilter(SearchFilter):
         return super().filter_queryset(request, queryset, view)
 
 
+def _public_pages(request, *, model, any_restricted: bool):
+    """Wagtail's `get_public_pages_queryset` (live pages of the request's site, without the
+    sections a view restriction keeps from this request), which queries the restrictions
+    and the site on every call: while no page has a restriction (`any_restricted`, from
+    the cache: `nexus.page_restrictions`) there is nothing to ask, and the site comes from
+    the cache (`selectors.site_for_request`). With restrictions, Wagtail decides for each
+    request."""
+    selectors.site_for_request(request)
+    if any_restricted:
+        return get_public_pages_queryset(request, model=model)
+    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    pages = model._default_manager.all().live()
+    if site is None:
+        return pages.none()
+    queryset = pages.descendant_of(site.root_page, inclusive=True)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        for translation in site.root_page.get_translations():
+            queryset |= pages.descendant_of(translation, inclusive=True)
+    return queryset
+
+
 class CatalogPagesAPIViewSet(PagesAPIViewSet):
     base_serializer_class = ShopPageSerializer
     filter_backends = [
         backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
     ] + [ProductFilter, CatalogSearchFilter]
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(PRODUCT_FILTER_PARAMETERS)
+
+    @classproperty
+    def renderer_classes(cls):
+        return [ListingJSONRenderer, *PagesAPIViewSet.renderer_classes[1:]]
+
+    def listing_view(self, request):
+        """Product listings: the products' ids (and live revisions) in one query, each
+        product's item from the cache or rendered (`catalog.api.fragments`); other listings
+        as Wagtail answers them."""
+        if not self.is_product_listing:
+            return super().listing_view(request)
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        rows = self.paginate_queryset(queryset).values_list("pk", "live_revision_id")
+        items = product_items(
+            view=self, serializer_class=self.get_serializer_class(), rows=list(rows)
+        )
+        return self.get_paginated_response(items)
+
+    def get_base_queryset(self):
+        return self._public_pages_of(Page)
+
+    def _public_pages_of(self, model):
+        # Asked for by the queryset, the serializer class and the serializer context alike:
+        # made once per request.
+        if not hasattr(self, "_public_pages"):
+            self._public_pages = {}
+            self._any_restricted = bool(restricted_sections())
+        if model not in self._public_pages:
+            try:
+                self._public_pages[model] = _public_pages(
+                    self.request, model=model, any_restricted=self._any_restricted
+                )
+            except ValueError as e:
+                raise BadRequestError(str(e)) from e
+        return self._public_pages[model]
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        # Wagtail builds a new serializer class on every request; one per field selection
+        # serves them all.
+        return _serializer_class(
+            cls, router, model, _frozen(fields_config), show_details=show_details, nested=nested
+        )
 
     @classmethod
     def get_available_fields(cls, model, db_fields_only=False):
@@ -137,11 +211,11 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         return None
 
     def get_queryset(self):
+        # Products are filtered as pages directly (not by the ids of public pages, a subquery
+        # every later filter would copy); listings read what their items show by themselves
+        # (`listing_view`).
         if self._requested_model() is ProductPage:
-            queryset = ProductPage.objects.filter(
-                pk__in=self.get_base_queryset().values_list("pk", flat=True)
-            )
-            return selectors.products_for_api(queryset)
+            return self._public_pages_of(ProductPage)
         return super().get_queryset()
 
     def get_object(self):
@@ -152,6 +226,29 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        site = Site.find_for_request(self.request)
+        site = selectors.site_for_request(self.request)
         context["currency"] = selectors.shop_currency(site=site)
         return context
+
+
+def _frozen(fields_config):
+    """Wagtail's parsed `fields` parameter ([(name, negated, sub-fields or None)]) as a
+    hashable value."""
+    return tuple(
+        (name, negated, _frozen(sub_fields) if sub_fields else None)
+        for name, negated, sub_fields in fields_config
+    )
+
+
+def _thawed(fields_config):
+    return [
+        (name, negated, _thawed(sub_fields) if sub_fields else sub_fields)
+        for name, negated, sub_fields in fields_config
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _serializer_class(view_class, router, model, fields_config, *, show_details, nested):
+    return super(CatalogPagesAPIViewSet, view_class)._get_serializer_class(
+        router, model, _thawed(fields_config), show_details=show_details, nested=nested
+    )

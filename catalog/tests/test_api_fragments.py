@@ -1,0 +1,246 @@
+"""The API v2 product listing for a shopper with a session (never served from the anonymous
+page cache): each product's item comes from the cache (catalog.api.fragments), byte for byte
+what a fresh render gives, and every change a product shows is in the very next answer."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from rest_framework_simplejwt.tokens import AccessToken
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import PageViewRestriction
+
+from accounts.tests.factories import UserFactory
+from catalog import inventory
+from catalog.models import ProductGalleryImage, ProductPage, ShopSettings
+from catalog.tests.conftest import make_image
+from catalog.tests.factories import make_product
+from vendors.tests.factories import make_vendor
+
+pytestmark = pytest.mark.django_db
+
+LISTING = "/api/v2/pages/?type=catalog.ProductPage&fields=*"
+
+
+@pytest.fixture
+def shopper(client, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    client.force_login(UserFactory(email="ada@example.com"))
+    return client
+
+
+@pytest.fixture
+def products(vendor, categories):
+    """A jacket (two variants, one with its own price, and a gallery picture) and a mug, of
+    two vendors; no page has a view restriction."""
+    jacket = make_product(
+        vendor=vendor,
+        title="Rain Jacket",
+        price="80.00",
+        categories=[categories.jackets],
+        variants=[
+            {"sku": "RJ-S", "options": {"size": "S"}},
+            {"sku": "RJ-M", "options": {"size": "M"}, "price_override": Decimal("70.00")},
+        ],
+        stock=[0, 3],
+    )
+    ProductGalleryImage.objects.create(
+        page=jacket, image=make_image("Jacket front"), caption="Front", sort_order=0
+    )
+    mug = make_product(vendor=make_vendor(name="Bolt Kitchenware"), title="Enamel Mug", stock=50)
+    return type("Products", (), {"jacket": jacket, "mug": mug})
+
+
+def _listing(client, url=LISTING, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, response.content
+    return response
+
+
+def _item(client, product, url=LISTING) -> dict:
+    (item,) = [item for item in _listing(client, url).json()["items"] if item["id"] == product.pk]
+    return item
+
+
+def _publish(product, **changes):
+    page = ProductPage.objects.get(pk=product.pk).get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+def _statements(client, url=LISTING) -> tuple[bytes, list[str]]:
+    """The answer's body and the SQL statements the request ran."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        body = _listing(client, url).content
+    return body, statements
+
+
+def test_items_from_the_cache_are_the_bytes_of_a_fresh_render(shopper, products, settings):
+    first, rendered = _statements(shopper)
+    again, remembered = _statements(shopper)
+    settings.PAGE_CACHE_SECONDS = 0
+    fresh = _listing(shopper).content
+
+    assert again == first == fresh
+    assert [item["title"] for item in json.loads(first)["items"]] == ["Enamel Mug", "Rain Jacket"]
+    # Again: the count and the page of ids, no read of what the items show.
+    assert len(remembered) == 2
+    assert [sql.split(" FROM ")[0] for sql in remembered] == [
+        'SELECT COUNT(*) AS "__count"',
+        'SELECT "catalog_productpage"."page_ptr_id" AS "pk", '
+        '"wagtailcore_page"."live_revision_id" AS "live_revision_id"',
+    ]
+    assert len(rendered) > 2
+
+
+def test_another_indent_or_field_selection_gives_the_same_items(shopper, products):
+    _listing(shopper)
+    indented = _listing(shopper, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "meta": {\n    "total_count": 2\n  },')
+    assert indented.json() == _listing(shopper).json()
+
+    prices = _listing(shopper, f"{LISTING[: -len('*')]}price,variants&ordering=price_asc").json()
+    assert [(item["title"], item["price"], list(item)) for item in prices["items"]] == [
+        ("Enamel Mug", "10.00", ["id", "meta", "title", "price", "variants"]),
+        ("Rain Jacket", "80.00", ["id", "meta", "title", "price", "variants"]),
+    ]
+
+
+def test_a_published_price_is_in_the_next_answer(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    assert _item(shopper, products.jacket)["price"] == "80.00"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(products.jacket, price=Decimal("95.00"), title="Storm Jacket")
+
+    item = _item(shopper, products.jacket)
+    assert (item["title"], item["price"]) == ("Storm Jacket", "95.00")
+    assert [variant["price"] for variant in item["variants"]] == ["95.00", "70.00"]
+
+
+def test_a_draft_is_not_shown(shopper, products, django_capture_on_commit_callbacks):
+    _item(shopper, products.jacket)
+    page = ProductPage.objects.get(pk=products.jacket.pk).get_latest_revision_as_object()
+    page.price = Decimal("1.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision()
+
+    assert _item(shopper, products.jacket)["price"] == "80.00"
+
+
+def test_a_stock_change_is_in_the_next_answer(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    small, medium = products.jacket.variants.order_by("sort_order", "pk")
+    before = _item(shopper, products.jacket)
+    assert before["availability"] == "low_stock"
+    assert [variant["availability"] for variant in before["variants"]] == ["sold_out", "low_stock"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+    sold_out = _item(shopper, products.jacket)
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=small.pk, quantity=40)
+    restocked = _item(shopper, products.jacket)
+
+    assert sold_out["availability"] == "sold_out"
+    assert [variant["availability"] for variant in sold_out["variants"]] == ["sold_out"] * 2
+    assert restocked["availability"] == "in_stock"
+    assert [v["availability"] for v in restocked["variants"]] == ["in_stock", "sold_out"]
+
+
+def test_an_unpublished_product_leaves_the_next_answer(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    assert _listing(shopper).json()["meta"]["total_count"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        UnpublishPageAction(ProductPage.objects.get(pk=products.mug.pk)).execute(
+            skip_permission_checks=True
+        )
+
+    data = _listing(shopper).json()
+    assert data["meta"]["total_count"] == 1
+    assert [item["title"] for item in data["items"]] == ["Rain Jacket"]
+
+
+def test_vendor_category_image_and_currency_changes_are_in_the_next_answer(
+    shopper, products, categories, vendor, django_capture_on_commit_callbacks
+):
+    _item(shopper, products.jacket)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor.name = "Acme Rainwear"
+        vendor.save()
+    assert _item(shopper, products.jacket)["vendor"]["name"] == "Acme Rainwear"
+
+    category = categories.jackets.get_latest_revision_as_object()
+    category.title = "Coats"
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save_revision().publish()
+    assert [c["title"] for c in _item(shopper, products.jacket)["categories"]] == ["Coats"]
+
+    image = products.jacket.gallery_images.get().image
+    image.title = "Jacket, front view"
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert [p["title"] for p in _item(shopper, products.jacket)["gallery"]] == [
+        "Jacket, front view"
+    ]
+
+    shop_settings = ShopSettings.for_site(products.jacket.get_site())
+    shop_settings.currency_code = "USD"
+    with django_capture_on_commit_callbacks(execute=True):
+        shop_settings.save()
+    assert _item(shopper, products.jacket)["currency"] == "USD"
+
+
+def test_a_deleted_image_leaves_the_gallery_in_the_next_answer(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    assert len(_item(shopper, products.jacket)["gallery"]) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        products.jacket.gallery_images.get().image.delete()
+
+    assert _item(shopper, products.jacket)["gallery"] == []
+
+
+def test_links_follow_the_host_each_request_asked(shopper, products, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "shop.example.org"]
+    plain = _item(shopper, products.jacket)
+    items = shopper.get(LISTING, HTTP_HOST="shop.example.org", secure=True).json()["items"]
+    (other,) = [item for item in items if item["id"] == products.jacket.pk]
+
+    assert plain["meta"]["detail_url"] == f"http://testserver/api/v2/pages/{products.jacket.pk}/"
+    assert other["meta"]["detail_url"] == (
+        f"https://shop.example.org/api/v2/pages/{products.jacket.pk}/"
+    )
+
+
+def test_a_view_restriction_still_decides_per_request(
+    shopper, client, products, django_capture_on_commit_callbacks
+):
+    token = AccessToken.for_user(UserFactory(email="grace@example.com"))
+    signed_in = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert _listing(shopper, **signed_in).json()["meta"]["total_count"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=products.mug, restriction_type=PageViewRestriction.LOGIN
+        )
+
+    # Wagtail's rule: a login restriction lets in whoever the API authenticated (a JWT).
+    both, jacket = ["Enamel Mug", "Rain Jacket"], ["Rain Jacket"]
+    assert [item["title"] for item in _listing(shopper, **signed_in).json()["items"]] == both
+    assert [item["title"] for item in _listing(shopper).json()["items"]] == jacket
+    assert [item["title"] for item in _listing(type(client)()).json()["items"]] == jacket
