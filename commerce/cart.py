@@ -23,11 +23,13 @@ from commerce.exceptions import (
 from commerce.models import Cart, CartLine
 from commerce.selectors import (
     cart_find,
+    cart_of_user,
     purchasable_product_ids,
     stock_quantity_of,
     unavailable_reason,
     variants_for_purchase,
 )
+from nexus.prepared import PreparedQuery
 
 
 def quantity_messages() -> dict[str, str]:
@@ -59,8 +61,19 @@ def quantity_validate(quantity) -> int:
     return value
 
 
-def _lock(cart: Cart) -> Cart:
-    return Cart.objects.select_for_update().get(pk=cart.pk)
+# Compiled once (`nexus.prepared`): every cart write and every checkout takes this lock.
+_CART_LOCK = PreparedQuery(
+    lambda cart_id: Cart.objects.select_for_update().filter(pk=cart_id).values_list("pk"),
+    cart_id=int,
+)
+
+
+def cart_lock(*, cart: Cart) -> None:
+    """Lock the cart's row until the caller's transaction ends (`SELECT ... FOR UPDATE`), so
+    writes to one cart and its checkouts serialise. Raises `Cart.DoesNotExist` when the row is
+    gone."""
+    if not _CART_LOCK.rows(cart_id=cart.pk):
+        raise Cart.DoesNotExist("Cart matching query does not exist.")
 
 
 def _purchasable_variant(variant_id):
@@ -105,7 +118,7 @@ def cart_create_with_line(*, variant_id, quantity) -> Cart:
 
 def cart_for_user(*, user) -> Cart:
     """The user's cart, created on first use. Safe against two requests creating it at once."""
-    cart = Cart.objects.filter(user=user).first()
+    cart = cart_of_user(user_id=user.pk)
     if cart is not None:
         return cart
     try:
@@ -126,7 +139,7 @@ def cart_line_add(*, cart: Cart, variant_id, quantity) -> CartLine:
     quantity = quantity_validate(quantity)
     variant = _purchasable_variant(variant_id)
     with transaction.atomic():
-        _lock(cart)
+        cart_lock(cart=cart)
         line = CartLine.objects.filter(cart=cart, variant=variant).first()
         in_cart = line.quantity if line else 0
         wanted = in_cart + quantity
@@ -169,7 +182,7 @@ def cart_line_quantity_set(*, cart: Cart, line_id, quantity) -> CartLine:
     """
     quantity = quantity_validate(quantity)
     with transaction.atomic():
-        _lock(cart)
+        cart_lock(cart=cart)
         line = _line_of(cart, line_id)
         if quantity > line.quantity:
             variant = _purchasable_variant(line.variant_id)
@@ -183,7 +196,7 @@ def cart_line_quantity_set(*, cart: Cart, line_id, quantity) -> CartLine:
 def cart_line_remove(*, cart: Cart, line_id) -> None:
     """Remove a line. Raises `CartLineNotFound` (404) for a line not in this cart."""
     with transaction.atomic():
-        _lock(cart)
+        cart_lock(cart=cart)
         _line_of(cart, line_id).delete()
         cart.save(update_fields=["updated_at"])
 
@@ -191,7 +204,7 @@ def cart_line_remove(*, cart: Cart, line_id) -> None:
 def cart_clear(*, cart: Cart) -> None:
     """Remove every line of the cart."""
     with transaction.atomic():
-        _lock(cart)
+        cart_lock(cart=cart)
         cart.lines.all().delete()
         cart.save(update_fields=["updated_at"])
 
@@ -207,7 +220,7 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
         return target
     with transaction.atomic():
         for cart in sorted((source, target), key=lambda cart: cart.pk):
-            _lock(cart)
+            cart_lock(cart=cart)
         existing = {line.variant_id: line for line in target.lines.all()}
         source_lines = list(source.lines.all())
         variants = {

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog import inventory
+from commerce.cart import cart_lock
 from commerce.exceptions import (
     CartEmpty,
     CartNotFound,
@@ -178,7 +179,7 @@ def _place_order(
 ) -> tuple[Order, ShippingAddress | None]:
     """The order and the address it was placed with now (None: an earlier attempt with this
     key placed it, and it is returned whatever was sent this time)."""
-    Cart.objects.select_for_update().get(pk=cart.pk)
+    cart_lock(cart=cart)
     if idempotency_key:
         # Read under the cart lock: a retry that waited for the first attempt sees its order.
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()

@@ -14,11 +14,13 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Length, Substr
 from wagtail.models import PageViewRestriction
 
-from catalog.models import Availability, ProductVariant, availability_for
+from catalog.models import Availability, ProductPage, ProductVariant, Stock, availability_for
 from catalog.money import money
 from catalog.selectors import live_products, shop_currency
 from commerce.exceptions import OrderNotFound
 from commerce.models import Cart, CartLine, Order, OrderLine, OrderStatusChange, WishlistItem
+from nexus.prepared import PreparedQuery, instance
+from vendors.models import Vendor
 
 # --- Purchasability -----------------------------------------------------------------------
 
@@ -88,7 +90,7 @@ def cart_find(*, user=None, token=None) -> Cart | None:
     A token only ever finds an anonymous cart: a user's cart is reached by logging in.
     """
     if user is not None and user.is_authenticated:
-        return Cart.objects.filter(user=user).first()
+        return cart_of_user(user_id=user.pk)
     if not token:
         return None
     try:
@@ -96,6 +98,19 @@ def cart_find(*, user=None, token=None) -> Cart | None:
     except ValueError:
         return None
     return Cart.objects.filter(token=token, user__isnull=True).first()
+
+
+_CART_FIELDS = [field.attname for field in Cart._meta.concrete_fields]
+# Every authenticated cart request starts here: compiled once (`nexus.prepared`).
+_CART_OF_USER = PreparedQuery(
+    lambda user_id: Cart.objects.filter(user_id=user_id).values_list(*_CART_FIELDS), user_id=int
+)
+
+
+def cart_of_user(*, user_id: int) -> Cart | None:
+    """The cart of the user with this id, or None. One query."""
+    rows = _CART_OF_USER.rows(user_id=user_id)
+    return instance(Cart, dict(zip(_CART_FIELDS, rows[0], strict=True))) if rows else None
 
 
 def cart_count(*, cart: Cart | None) -> int:
@@ -196,6 +211,94 @@ class CartSummary:
         return not self.lines
 
 
+# What `cart_summary` reads of each line, per model: {attname: lookup from the line}. Only
+# these fields are loaded (the others are deferred, as with `.only()`).
+_CART_LINE_FIELDS = {
+    CartLine: {
+        "id": "pk",
+        "cart_id": "cart_id",
+        "variant_id": "variant_id",
+        "quantity": "quantity",
+        "created_at": "created_at",
+    },
+    ProductVariant: {
+        "id": "variant__pk",
+        "sort_order": "variant__sort_order",
+        "page_id": "variant__page_id",
+        "sku": "variant__sku",
+        "is_archived": "variant__is_archived",
+        "options": "variant__options",
+        "price_override": "variant__price_override",
+    },
+    ProductPage: {
+        "id": "variant__page__pk",
+        "page_ptr_id": "variant__page__pk",
+        "content_type_id": "variant__page__content_type_id",
+        "title": "variant__page__title",
+        "slug": "variant__page__slug",
+        "live": "variant__page__live",
+        "path": "variant__page__path",
+        "depth": "variant__page__depth",
+        "url_path": "variant__page__url_path",
+        "locale_id": "variant__page__locale_id",
+        "price": "variant__page__price",
+        "vendor_id": "variant__page__vendor_id",
+    },
+    Vendor: {
+        "id": "variant__page__vendor__pk",
+        "name": "variant__page__vendor__name",
+        "slug": "variant__page__vendor__slug",
+        "status": "variant__page__vendor__status",
+        "shipping_flat_rate": "variant__page__vendor__shipping_flat_rate",
+    },
+    Stock: {
+        "variant_id": "variant__stock__variant_id",
+        "quantity": "variant__stock__quantity",
+    },
+}
+_CART_LINE_LOOKUPS = list(
+    dict.fromkeys(lookup for fields in _CART_LINE_FIELDS.values() for lookup in fields.values())
+)
+_CART_LINE_COLUMNS = {
+    model: [(attname, _CART_LINE_LOOKUPS.index(lookup)) for attname, lookup in fields.items()]
+    for model, fields in _CART_LINE_FIELDS.items()
+}
+
+# The cart's lines joined to their variants, products, vendors and stock, with whether a view
+# restriction covers the product: one query, compiled once (`nexus.prepared`).
+_CART_LINES = PreparedQuery(
+    lambda cart_id: (
+        CartLine.objects.filter(cart_id=cart_id)
+        .annotate(restricted=_view_restricted(OuterRef("variant__page__path")))
+        .values_list(*_CART_LINE_LOOKUPS, "restricted")
+        .order_by("created_at", "pk")
+    ),
+    cart_id=int,
+)
+
+
+def _cart_lines(cart: Cart) -> list[CartLine]:
+    """The cart's lines in order, each with `variant`, `variant.page` (the product, its fields
+    that a cart shows loaded), `variant.page.vendor`, `variant.stock` and `restricted` set."""
+    lines = []
+    for row in _CART_LINES.rows(cart_id=cart.pk):
+        made = {
+            model: instance(model, {attname: row[index] for attname, index in columns})
+            for model, columns in _CART_LINE_COLUMNS.items()
+        }
+        line, variant, product = made[CartLine], made[ProductVariant], made[ProductPage]
+        vendor = made[Vendor] if product.vendor_id is not None else None
+        stock = made[Stock] if made[Stock].variant_id is not None else None
+        ProductPage.vendor.field.set_cached_value(product, vendor)
+        ProductVariant.page.field.set_cached_value(variant, product)
+        ProductVariant.stock.related.set_cached_value(variant, stock)
+        CartLine.variant.field.set_cached_value(line, variant)
+        CartLine.cart.field.set_cached_value(line, cart)
+        line.restricted = row[-1]
+        lines.append(line)
+    return lines
+
+
 def cart_summary(*, cart: Cart | None) -> CartSummary:
     """Price the cart from live rows: per line, per vendor (with flat-rate shipping), in total.
 
@@ -208,11 +311,7 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
     summary = CartSummary(cart=cart, currency=shop_currency())
     if cart is None:
         return summary
-    lines = list(
-        cart.lines.select_related("variant__page__vendor", "variant__stock")
-        .annotate(restricted=_view_restricted(OuterRef("variant__page__path")))
-        .order_by("created_at", "pk")
-    )
+    lines = _cart_lines(cart)
     # Live and public, as `live_product_ids` judges it, read in the same query.
     live_ids = {
         line.variant.page_id for line in lines if line.variant.page.live and not line.restricted

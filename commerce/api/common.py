@@ -6,7 +6,6 @@ from rest_framework.response import Response
 
 from catalog.selectors import site_for_request
 from commerce.api.payloads import cart_payload
-from commerce.api.serializers import CartSerializer
 from commerce.cart import cart_resolve
 from commerce.models import Cart
 from commerce.selectors import cart_summary
@@ -45,8 +44,7 @@ def request_cart(request, *, create: bool) -> Cart | None:
 
 def cart_response(request, cart: Cart | None, *, status: int = 200) -> Response:
     site_for_request(request)  # the product URLs' site from the cache, not a query
-    data = CartSerializer(cart_payload(cart_summary(cart=cart), request)).data
-    response = Response(data, status=status)
+    response = Response(cart_payload(cart_summary(cart=cart), request), status=status)
     if cart is not None and cart.user_id is None:
         response[CART_TOKEN_HEADER] = str(cart.token)
     return response

@@ -15,7 +15,8 @@ tool sees.
 
 The site package (`nexus/`) wires every app together and may import them all; the apps may use
 its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.money`, `nexus.openapi`,
-`nexus.page_restrictions`, `nexus.sanitize`, `nexus.throttling`, `nexus.versioned_cache`).
+`nexus.page_restrictions`, `nexus.prepared`, `nexus.sanitize`, `nexus.throttling`,
+`nexus.versioned_cache`).
 The GraphQL interface (`graphql_api/`) is a layer on top, like the site package: it may import
 every app and no app imports it. Tests, which build data across apps, are not checked.
 """
@@ -47,6 +48,7 @@ SHARED_KERNEL = (
     "nexus.money",
     "nexus.openapi",
     "nexus.page_restrictions",
+    "nexus.prepared",
     "nexus.sanitize",
     "nexus.throttling",
     "nexus.versioned_cache",

@@ -236,3 +236,33 @@ def test_expired_or_tampered_jwt_is_401(api, shop):
     response = api.get("/api/v1/cart/")
     assert response.status_code == 401
     assert "error" in response.json()
+
+
+def test_cart_answer_is_exactly_what_its_documented_serializer_renders(api, shopper_api, shop):
+    # The cart endpoints build their answer without the serializer (`cart_payload`); the
+    # serializer documents it (OpenAPI). Rendering the answer through it changes nothing: no
+    # field missing or extra, amounts with two places, nulls where the schema allows them.
+    from commerce.api.serializers import CartSerializer
+
+    token = _add(api, shop.variants["mug"], 2).json()["token"]
+    _add(api, shop.variants["shirt_m"], 3, token=token)
+    _add(api, shop.variants["lamp"], 1, token=token)
+    inventory.stock_set(variant_id=shop.variants["lamp"].pk, quantity=0)
+    inventory.stock_set(variant_id=shop.variants["shirt_m"].pk, quantity=1)
+
+    anonymous = api.get("/api/v1/cart/", HTTP_X_CART_TOKEN=token).json()
+    assert anonymous["token"] == token
+    assert anonymous["problems"] == ["Only 1 of Shirt left.", "Lamp is sold out."]
+    assert [line["availability"] for line in anonymous["lines"]] == [
+        "in_stock",
+        "low_stock",
+        "sold_out",
+    ]
+    assert anonymous["vendors"][1]["shipping"] == "0.00"
+    assert CartSerializer(anonymous).data == anonymous
+
+    _add(shopper_api, shop.variants["mug"])
+    mine = shopper_api.get("/api/v1/cart/").json()
+    assert mine["token"] is None
+    assert mine["total"] == "16.50"
+    assert CartSerializer(mine).data == mine
