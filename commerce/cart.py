@@ -27,9 +27,10 @@ from commerce.selectors import (
     purchasable_product_ids,
     stock_quantity_of,
     unavailable_reason,
+    variant_for_purchase,
     variants_for_purchase,
 )
-from nexus.prepared import PreparedQuery
+from nexus.prepared import PreparedQuery, instance
 
 
 def quantity_messages() -> dict[str, str]:
@@ -76,12 +77,28 @@ def cart_lock(*, cart: Cart) -> None:
         raise Cart.DoesNotExist("Cart matching query does not exist.")
 
 
+_LINE_FIELDS = [field.attname for field in CartLine._meta.concrete_fields]
+_LINE_OF_VARIANT = PreparedQuery(
+    lambda cart_id, variant_id: CartLine.objects.filter(
+        cart_id=cart_id, variant_id=variant_id
+    ).values_list(*_LINE_FIELDS),
+    cart_id=int,
+    variant_id=int,
+)
+
+
+def _line_of_variant(cart: Cart, variant_id: int) -> CartLine | None:
+    """The cart's line of this variant (one at most: unique together), or None."""
+    rows = _LINE_OF_VARIANT.rows(cart_id=cart.pk, variant_id=variant_id)
+    return instance(CartLine, dict(zip(_LINE_FIELDS, rows[0], strict=True))) if rows else None
+
+
 def _purchasable_variant(variant_id):
     try:
         variant_id = int(variant_id)
     except (TypeError, ValueError, OverflowError):
         raise VariantNotFound("No such product variant.", field="variant")
-    variant = variants_for_purchase([variant_id]).first()
+    variant = variant_for_purchase(variant_id=variant_id)
     if variant is None:
         raise VariantNotFound("No such product variant.", field="variant")
     reason = unavailable_reason(variant, live_ids=purchasable_product_ids([variant]))
@@ -140,7 +157,7 @@ def cart_line_add(*, cart: Cart, variant_id, quantity) -> CartLine:
     variant = _purchasable_variant(variant_id)
     with transaction.atomic():
         cart_lock(cart=cart)
-        line = CartLine.objects.filter(cart=cart, variant=variant).first()
+        line = _line_of_variant(cart, variant.pk)
         in_cart = line.quantity if line else 0
         wanted = in_cart + quantity
         if wanted > settings.CART_MAX_LINE_QUANTITY:

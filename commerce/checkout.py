@@ -23,6 +23,7 @@ from commerce.exceptions import (
 )
 from commerce.models import Cart, Order, OrderLine, OrderStatusChange
 from commerce.selectors import cart_summary
+from nexus.prepared import PreparedQuery, instance
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
@@ -174,6 +175,23 @@ def checkout_complete(
         raise
 
 
+_ORDER_FIELDS = [field.attname for field in Order._meta.concrete_fields]
+# Asked by every checkout under the cart lock: compiled once (`nexus.prepared`).
+_ORDER_WITH_KEY = PreparedQuery(
+    lambda user_id, idempotency_key: Order.objects.filter(
+        user_id=user_id, idempotency_key=idempotency_key
+    ).values_list(*_ORDER_FIELDS),
+    user_id=int,
+    idempotency_key=str,
+)
+
+
+def _order_with_key(*, user_id: int, idempotency_key: str) -> Order | None:
+    """The user's order placed with this Idempotency-Key (unique per user), or None."""
+    rows = _ORDER_WITH_KEY.rows(user_id=user_id, idempotency_key=idempotency_key)
+    return instance(Order, dict(zip(_ORDER_FIELDS, rows[0], strict=True))) if rows else None
+
+
 def _place_order(
     *, user, cart: Cart, idempotency_key, address_id, address
 ) -> tuple[Order, ShippingAddress | None]:
@@ -182,7 +200,7 @@ def _place_order(
     cart_lock(cart=cart)
     if idempotency_key:
         # Read under the cart lock: a retry that waited for the first attempt sees its order.
-        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        existing = _order_with_key(user_id=user.pk, idempotency_key=idempotency_key)
         if existing is not None:
             return existing, None
     shipping = _address_for(user=user, address_id=address_id, address=address)

@@ -211,66 +211,125 @@ class CartSummary:
         return not self.lines
 
 
-# What `cart_summary` reads of each line, per model: {attname: lookup from the line}. Only
-# these fields are loaded (the others are deferred, as with `.only()`).
-_CART_LINE_FIELDS = {
-    CartLine: {
-        "id": "pk",
-        "cart_id": "cart_id",
-        "variant_id": "variant_id",
-        "quantity": "quantity",
-        "created_at": "created_at",
-    },
+# What a cart shows and a purchase checks of a variant, per model: {attname: lookup from the
+# variant}. Only these fields are loaded (the others are deferred, as with `.only()`).
+_VARIANT_FIELDS = {
     ProductVariant: {
-        "id": "variant__pk",
-        "sort_order": "variant__sort_order",
-        "page_id": "variant__page_id",
-        "sku": "variant__sku",
-        "is_archived": "variant__is_archived",
-        "options": "variant__options",
-        "price_override": "variant__price_override",
+        "id": "pk",
+        "sort_order": "sort_order",
+        "page_id": "page_id",
+        "sku": "sku",
+        "is_archived": "is_archived",
+        "options": "options",
+        "price_override": "price_override",
     },
     ProductPage: {
-        "id": "variant__page__pk",
-        "page_ptr_id": "variant__page__pk",
-        "content_type_id": "variant__page__content_type_id",
-        "title": "variant__page__title",
-        "slug": "variant__page__slug",
-        "live": "variant__page__live",
-        "path": "variant__page__path",
-        "depth": "variant__page__depth",
-        "url_path": "variant__page__url_path",
-        "locale_id": "variant__page__locale_id",
-        "price": "variant__page__price",
-        "vendor_id": "variant__page__vendor_id",
+        "id": "page__pk",
+        "page_ptr_id": "page__pk",
+        "content_type_id": "page__content_type_id",
+        "title": "page__title",
+        "slug": "page__slug",
+        "live": "page__live",
+        "path": "page__path",
+        "depth": "page__depth",
+        "url_path": "page__url_path",
+        "locale_id": "page__locale_id",
+        "price": "page__price",
+        "vendor_id": "page__vendor_id",
     },
     Vendor: {
-        "id": "variant__page__vendor__pk",
-        "name": "variant__page__vendor__name",
-        "slug": "variant__page__vendor__slug",
-        "status": "variant__page__vendor__status",
-        "shipping_flat_rate": "variant__page__vendor__shipping_flat_rate",
+        "id": "page__vendor__pk",
+        "name": "page__vendor__name",
+        "slug": "page__vendor__slug",
+        "status": "page__vendor__status",
+        "shipping_flat_rate": "page__vendor__shipping_flat_rate",
     },
-    Stock: {
-        "variant_id": "variant__stock__variant_id",
-        "quantity": "variant__stock__quantity",
-    },
-}
-_CART_LINE_LOOKUPS = list(
-    dict.fromkeys(lookup for fields in _CART_LINE_FIELDS.values() for lookup in fields.values())
-)
-_CART_LINE_COLUMNS = {
-    model: [(attname, _CART_LINE_LOOKUPS.index(lookup)) for attname, lookup in fields.items()]
-    for model, fields in _CART_LINE_FIELDS.items()
+    Stock: {"variant_id": "stock__variant_id", "quantity": "stock__quantity"},
 }
 
+
+class _Joined:
+    """Rows of a `values_list` over `fields` ({model: {attname: lookup}}, lookups below
+    `prefix`) turned back into the model instances they came from."""
+
+    def __init__(self, fields: dict, prefix: str = ""):
+        self.lookups = list(
+            dict.fromkeys(
+                prefix + lookup for of_model in fields.values() for lookup in of_model.values()
+            )
+        )
+        self.columns = {
+            model: [
+                (attname, self.lookups.index(prefix + lookup))
+                for attname, lookup in of_model.items()
+            ]
+            for model, of_model in fields.items()
+        }
+
+    def instances(self, row) -> dict:
+        return {
+            model: instance(model, {attname: row[index] for attname, index in columns})
+            for model, columns in self.columns.items()
+        }
+
+
+def _variant_of(made: dict) -> ProductVariant:
+    """The variant of `_Joined.instances`, with its product, vendor and stock set on it."""
+    variant, product = made[ProductVariant], made[ProductPage]
+    vendor = made[Vendor] if product.vendor_id is not None else None
+    stock = made[Stock] if made[Stock].variant_id is not None else None
+    ProductPage.vendor.field.set_cached_value(product, vendor)
+    ProductVariant.page.field.set_cached_value(variant, product)
+    ProductVariant.stock.related.set_cached_value(variant, stock)
+    return variant
+
+
+_VARIANT_JOINED = _Joined(_VARIANT_FIELDS)
+# The variant with its product, vendor and stock, and whether a view restriction covers the
+# product: what a cart add checks, in one query compiled once (`nexus.prepared`).
+_VARIANT_FOR_PURCHASE = PreparedQuery(
+    lambda variant_id: (
+        ProductVariant.objects.filter(pk=variant_id)
+        .annotate(restricted=_view_restricted(OuterRef("page__path")))
+        .values_list(*_VARIANT_JOINED.lookups, "restricted")
+    ),
+    variant_id=int,
+)
+
+
+def variant_for_purchase(*, variant_id: int) -> ProductVariant | None:
+    """`variants_for_purchase` of one variant (None when there is no such variant): its
+    product, vendor and stock set, and `restricted`, in one query."""
+    rows = _VARIANT_FOR_PURCHASE.rows(variant_id=variant_id)
+    if not rows:
+        return None
+    variant = _variant_of(_VARIANT_JOINED.instances(rows[0]))
+    variant.restricted = rows[0][-1]
+    return variant
+
+
+_CART_LINE_JOINED = _Joined(
+    {
+        CartLine: {
+            "id": "pk",
+            "cart_id": "cart_id",
+            "variant_id": "variant_id",
+            "quantity": "quantity",
+            "created_at": "created_at",
+        },
+        **{
+            model: {attname: f"variant__{lookup}" for attname, lookup in of_model.items()}
+            for model, of_model in _VARIANT_FIELDS.items()
+        },
+    }
+)
 # The cart's lines joined to their variants, products, vendors and stock, with whether a view
 # restriction covers the product: one query, compiled once (`nexus.prepared`).
 _CART_LINES = PreparedQuery(
     lambda cart_id: (
         CartLine.objects.filter(cart_id=cart_id)
         .annotate(restricted=_view_restricted(OuterRef("variant__page__path")))
-        .values_list(*_CART_LINE_LOOKUPS, "restricted")
+        .values_list(*_CART_LINE_JOINED.lookups, "restricted")
         .order_by("created_at", "pk")
     ),
     cart_id=int,
@@ -282,17 +341,9 @@ def _cart_lines(cart: Cart) -> list[CartLine]:
     that a cart shows loaded), `variant.page.vendor`, `variant.stock` and `restricted` set."""
     lines = []
     for row in _CART_LINES.rows(cart_id=cart.pk):
-        made = {
-            model: instance(model, {attname: row[index] for attname, index in columns})
-            for model, columns in _CART_LINE_COLUMNS.items()
-        }
-        line, variant, product = made[CartLine], made[ProductVariant], made[ProductPage]
-        vendor = made[Vendor] if product.vendor_id is not None else None
-        stock = made[Stock] if made[Stock].variant_id is not None else None
-        ProductPage.vendor.field.set_cached_value(product, vendor)
-        ProductVariant.page.field.set_cached_value(variant, product)
-        ProductVariant.stock.related.set_cached_value(variant, stock)
-        CartLine.variant.field.set_cached_value(line, variant)
+        made = _CART_LINE_JOINED.instances(row)
+        line = made[CartLine]
+        CartLine.variant.field.set_cached_value(line, _variant_of(made))
         CartLine.cart.field.set_cached_value(line, cart)
         line.restricted = row[-1]
         lines.append(line)

@@ -162,20 +162,17 @@ def test_unique_constraint_race_returns_existing_order(shop, shopper, address_da
     cart = _cart_with(shopper, {mug: 1})
     from commerce import checkout as checkout_module
 
-    real_filter = Order.objects.filter
     calls = []
 
-    def blind_filter(*args, **kwargs):
+    def blind_lookup(**kwargs):
         # The look-up by key under the lock sees nothing.
-        if "idempotency_key" in kwargs and not calls:
-            calls.append(kwargs)
-            return Order.objects.none()
-        return real_filter(*args, **kwargs)
+        calls.append(kwargs)
+        return None
 
-    monkeypatch.setattr(checkout_module.Order.objects, "filter", blind_filter)
+    monkeypatch.setattr(checkout_module, "_order_with_key", blind_lookup)
     again = checkout_complete(user=shopper, cart=cart, idempotency_key="race", address=address_data)
 
-    assert len(calls) == 1
+    assert calls == [{"user_id": shopper.pk, "idempotency_key": "race"}]
     assert again.pk == first.pk
     assert Order.objects.count() == 1
     assert stock_of(mug) == 8
