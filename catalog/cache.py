@@ -179,9 +179,10 @@ def catalog_fragment(request, name: str, *vary_on) -> tuple[int, str]:
     return seconds, _digest("|".join([name, api_cache_version(), *map(str, vary_on)]))
 
 
-def site_relative_path(url_path: str) -> str | None:
-    """The path a page with Wagtail `url_path` is served at (its site's root stripped)."""
-    for root in Site.get_site_root_paths():
+def site_relative_path(url_path: str, *, roots=None) -> str | None:
+    """The path a page with Wagtail `url_path` is served at (its site's root stripped).
+    `roots`: `Site.get_site_root_paths()` (a cache read) when the caller has them already."""
+    for root in roots if roots is not None else Site.get_site_root_paths():
         if url_path.startswith(root.root_path):
             return url_path[len(root.root_path) - 1 :]
     return None
@@ -266,12 +267,16 @@ def product_paths(*, product_ids: Iterable[int]) -> set[str]:
 
 def _paths_by_product(product_ids: set[int]) -> dict[int, set[str]]:
     url_paths: dict[int, set[str]] = {product_id: set() for product_id in product_ids}
-    products = ProductPage.objects.filter(pk__in=product_ids).only("path", "depth", "url_path")
+    products = list(ProductPage.objects.filter(pk__in=product_ids).only("path", "url_path"))
+    # The parents (storefronts) in one query: a parent's path is its child's without the last step.
+    parent_paths = {product.path[: -Page.steplen] for product in products}
+    parent_url_paths = dict(
+        Page.objects.filter(path__in=parent_paths).values_list("path", "url_path")
+    )
     for product in products:
         url_paths[product.pk].add(product.url_path)
-        parent = product.get_parent()
-        if parent is not None:
-            url_paths[product.pk].add(parent.url_path)
+        if parent_url_path := parent_url_paths.get(product.path[: -Page.steplen]):
+            url_paths[product.pk].add(parent_url_path)
     links = ProductPage.categories.through.objects.filter(productpage_id__in=product_ids)
     products_of: dict[int, set[int]] = {}
     for product_id, category_id in links.values_list("productpage_id", "categorypage_id"):
@@ -282,10 +287,17 @@ def _paths_by_product(product_ids: set[int]) -> dict[int, set[str]]:
         for product_id in products_of[category.pk]:
             url_paths[product_id] |= shown
     for pages_showing in hooks.get_hooks(PAGES_SHOWING_PRODUCTS_HOOK):
+        # Asked once for all the products first: most are shown on none of its pages (a bulk
+        # import of thousands would otherwise ask once per product for nothing).
+        if not pages_showing(product_ids):
+            continue
         for product_id in product_ids:
             url_paths[product_id].update(page.url_path for page in pages_showing({product_id}))
+    roots = Site.get_site_root_paths()
     return {
-        product_id: {path for path in map(site_relative_path, paths) if path}
+        product_id: {
+            path for url_path in paths if (path := site_relative_path(url_path, roots=roots))
+        }
         for product_id, paths in url_paths.items()
     }
 

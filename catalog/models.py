@@ -393,6 +393,30 @@ class Stock(models.Model):
         return availability_for(self.quantity)
 
 
+class ProductListingPrice(models.Model):
+    """A product's "from" price, the lowest price of its variants that are not archived (a
+    variant's override, else the product's price), stored for listings to filter and order
+    by with an index instead of computing it per product in every listing query.
+
+    Derived from the live page and its variants, so it is kept off the page like `Stock`
+    (publishing restores a page's fields from a revision). Written only by
+    `catalog.services.listing_prices.listing_prices_refresh`, which every change of a price or
+    of the variant set calls: product creation and every publish (a revert, a moderation
+    approval, a scheduled publish, a publish that archives a variant).
+    """
+
+    product = models.OneToOneField(
+        ProductPage, on_delete=models.CASCADE, primary_key=True, related_name="listing_price"
+    )
+    from_price = models.DecimalField(**MONEY)
+
+    class Meta:
+        indexes = [models.Index(fields=["from_price"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: from {self.from_price}"
+
+
 class Availability(models.TextChoices):
     IN_STOCK = "in_stock", "In stock"
     LOW_STOCK = "low_stock", "Low stock"

@@ -1,7 +1,8 @@
 """Signal receivers that join the catalog's page content to its own tables.
 
 Publishing is Wagtail's flow, not ours, so a receiver is the place to make sure every
-published variant has a stock row (quantity 0 until someone sets it). The receiver never
+published variant has a stock row (quantity 0 until someone sets it) and that the stored from
+price listings filter by is the published one. The receiver never
 changes an existing quantity: publishing (including an old revision) leaves stock alone.
 
 The shop settings are read from Django's cache (`ShopSettings.for_site`), and so are the sites
@@ -18,10 +19,13 @@ from wagtail.signals import page_published
 from catalog import inventory
 from catalog.models import ProductPage, ProductVariant, ShopSettings
 from catalog.selectors.products import SITES_VERSION_KEY
+from catalog.services.listing_prices import listing_prices_refresh
 from nexus.versioned_cache import retire
 
 
 def ensure_stock_rows_on_publish(sender, instance, **kwargs):
+    # The published price and variants are what listings filter and order by from now on.
+    listing_prices_refresh(product_ids=[instance.pk])
     inventory.stock_ensure(
         variant_ids=list(
             ProductVariant.objects.filter(page_id=instance.pk).values_list("pk", flat=True)

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -103,19 +103,6 @@ def live_products() -> QuerySet[ProductPage]:
     return public(ProductPage.objects.live())
 
 
-def _from_price_subquery():
-    """The lowest price among a product's variants (override or the product's price)."""
-    variants = (
-        ProductVariant.objects.filter(page_id=OuterRef("pk"))
-        .annotate(effective=Coalesce("price_override", OuterRef("price")))
-        .order_by("effective")
-        .values("effective")[:1]
-    )
-    return Coalesce(
-        Subquery(variants, output_field=DecimalField(max_digits=12, decimal_places=2)), "price"
-    )
-
-
 def _total_stock_subquery():
     totals = (
         Stock.objects.filter(variant__page_id=OuterRef("pk"), variant__is_archived=False)
@@ -128,9 +115,10 @@ def _total_stock_subquery():
 
 
 def products_annotated(queryset: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
-    """Add `min_variant_price` and `total_stock` as subqueries (no joins, so no duplicates)."""
+    """Add `min_variant_price`, the stored from price (`ProductListingPrice`, one-to-one, so
+    its join adds no rows), and `total_stock` as a subquery (no join, so no duplicates)."""
     return queryset.annotate(
-        min_variant_price=_from_price_subquery(), total_stock=_total_stock_subquery()
+        min_variant_price=F("listing_price__from_price"), total_stock=_total_stock_subquery()
     )
 
 

@@ -35,6 +35,7 @@ from catalog.cache import products_cache_invalidate
 from catalog.exceptions import InvalidProduct, ProductCreateDenied
 from catalog.models import CategoryPage, ProductGalleryImage, ProductPage, ProductVariant
 from catalog.permissions import user_can_add_products
+from catalog.services.listing_prices import listing_prices_refresh
 
 INSERT_BATCH = 500
 # Room left after a slug's stem for the "-2", "-3"... that keeps it unique among its siblings.
@@ -81,6 +82,7 @@ def products_create(
       is asked and `user` may publish under the storefront; otherwise it is a draft (not live,
       unpublished changes) that the vendor submits for moderation from the page explorer;
     - its variants in order, or one default variant, and a stock row for each variant;
+    - its stored from price (`catalog.services.listing_prices`);
     - a "wagtail.create" log entry, and "wagtail.publish" when published;
     - a place in the search index; cached pages showing published products are invalidated
       after commit.
@@ -108,6 +110,7 @@ def products_create(
         _insert_revisions(products=products, user=user, now=now, live=is_live)
         _insert_log_entries(products=products, user=user, now=now, live=is_live)
         ids = [product.pk for product in products]
+        listing_prices_refresh(product_ids=ids)
         # The database search backend writes its index rows in this transaction too.
         products_index(page_ids=ids)
         if is_live:
