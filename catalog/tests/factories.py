@@ -10,6 +10,7 @@ from catalog import inventory
 from catalog.models import (
     CategoryPage,
     ProductGalleryImage,
+    ProductListingPrice,
     ProductPage,
     ProductVariant,
     ShopIndexPage,
@@ -80,5 +81,6 @@ def product_row_counts() -> dict[str, int]:
         "log entries": PageLogEntry.objects.count(),
         "variants": ProductVariant.all_objects.count(),
         "stock": Stock.objects.count(),
+        "listing prices": ProductListingPrice.objects.count(),
         "gallery": ProductGalleryImage.objects.count(),
     }
