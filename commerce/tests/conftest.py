@@ -5,9 +5,12 @@ from decimal import Decimal
 import pytest
 
 from accounts.tests.factories import UserFactory
+from catalog.models import ProductPage
 from catalog.tests.factories import make_product
 from commerce import cart as cart_services
 from commerce.checkout import checkout_complete
+from conftest import shared_layer
+from vendors.models import Vendor
 from vendors.tests.factories import make_vendor
 
 ADDRESS = {
@@ -26,14 +29,8 @@ def address_data():
     return dict(ADDRESS)
 
 
-@pytest.fixture
-def shop(site_tree):
-    """Two vendors (shipping 4.50 and 0.00) and three products.
-
-    - mug: one variant, 12.00, stock 10 (vendor A)
-    - shirt: two variants S (20.00) and M (22.50 override), stock 5 and 3 (vendor A)
-    - lamp: one variant, 30.00, stock 2 (vendor B)
-    """
+@shared_layer(after=("site_tree_rows",))
+def commerce_shop_rows(rows) -> dict[str, int]:
     vendor_a = make_vendor(name="Acme Goods", shipping_flat_rate=Decimal("4.50"))
     vendor_b = make_vendor(name="Bright Lights", shipping_flat_rate=Decimal("0.00"))
     mug = make_product(vendor=vendor_a, title="Mug", price="12.00", stock=10)
@@ -48,6 +45,26 @@ def shop(site_tree):
         ],
     )
     lamp = make_product(vendor=vendor_b, title="Lamp", price="30.00", stock=2)
+    return {
+        "vendor_a": vendor_a.pk,
+        "vendor_b": vendor_b.pk,
+        "mug": mug.pk,
+        "shirt": shirt.pk,
+        "lamp": lamp.pk,
+    }
+
+
+@pytest.fixture
+def shop(site_tree, commerce_shop_rows):
+    """Two vendors (shipping 4.50 and 0.00) and three products.
+
+    - mug: one variant, 12.00, stock 10 (vendor A)
+    - shirt: two variants S (20.00) and M (22.50 override), stock 5 and 3 (vendor A)
+    - lamp: one variant, 30.00, stock 2 (vendor B)
+    """
+    mug, shirt, lamp = (
+        ProductPage.objects.get(pk=commerce_shop_rows[name]) for name in ("mug", "shirt", "lamp")
+    )
     variants = {
         "mug": mug.variants.get(),
         "shirt_s": shirt.variants.get(sku="SHIRT-S"),
@@ -59,8 +76,8 @@ def shop(site_tree):
         (),
         {
             "site": site_tree.site,
-            "vendor_a": vendor_a,
-            "vendor_b": vendor_b,
+            "vendor_a": Vendor.objects.get(pk=commerce_shop_rows["vendor_a"]),
+            "vendor_b": Vendor.objects.get(pk=commerce_shop_rows["vendor_b"]),
             "mug": mug,
             "shirt": shirt,
             "lamp": lamp,
