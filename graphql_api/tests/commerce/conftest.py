@@ -5,6 +5,7 @@ import pytest
 from commerce.payments.tests.conftest import _eager_celery  # noqa: F401
 from commerce.tests.conftest import (  # noqa: F401
     address_data,
+    commerce_shop_rows,
     other_shopper,
     place_order,
     shop,
