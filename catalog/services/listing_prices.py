@@ -9,6 +9,7 @@ variant's override or the set of variants (archiving one) changes. Stock does no
 
 from collections.abc import Iterable
 
+from django.db import connections, router
 from django.db.models import DecimalField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -35,6 +36,10 @@ def listing_prices_refresh(*, product_ids: Iterable[int]) -> None:
     """Recompute the stored from price of these products from their rows as they are now in
     this transaction (creating the missing ones). Two queries per thousand products."""
     product_ids = sorted(set(product_ids))
+    # PostgreSQL and SQLite upsert on a named unique column; MariaDB's ON DUPLICATE KEY UPDATE
+    # takes none (any unique key of the row) and refuses one.
+    features = connections[router.db_for_write(ProductListingPrice)].features
+    unique_fields = ["product"] if features.supports_update_conflicts_with_target else None
     for start in range(0, len(product_ids), BATCH):
         prices = (
             ProductPage.objects.filter(pk__in=product_ids[start : start + BATCH])
@@ -44,6 +49,6 @@ def listing_prices_refresh(*, product_ids: Iterable[int]) -> None:
         ProductListingPrice.objects.bulk_create(
             [ProductListingPrice(product_id=pk, from_price=price) for pk, price in prices],
             update_conflicts=True,
-            unique_fields=["product"],
+            unique_fields=unique_fields,
             update_fields=["from_price"],
         )
