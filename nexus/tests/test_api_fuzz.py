@@ -19,7 +19,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -128,6 +130,17 @@ def test_linked_sequences_answer_no_5xx_and_conform(fuzz_shop, role, _keep_test_
     machine = schema.as_state_machine()
 
     class Sequences(machine):
+        # Each sequence starts from the same shop: what one wrote is rolled back (and the cache
+        # emptied) before the next, so a sequence Hypothesis replays sees the same answers.
+        def setup(self):
+            super().setup()
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+            cache.clear()
+            super().teardown()
+
         def get_call_kwargs(self, case):
             return {"headers": headers}
 
