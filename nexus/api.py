@@ -2,7 +2,9 @@
 
 Every DRF error leaves as JSON of one stable shape:
     {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
-`fields` is present only for validation errors.
+
+`fields` is present only for validation errors; a nested input's fields are named with dots
+("shipping_address.city").
 """
 
 from django.http import Http404, JsonResponse
@@ -32,6 +34,23 @@ def _first_message(detail) -> str:
     return str(detail)
 
 
+def _field_messages(detail, name: str = "") -> dict[str, list[str]]:
+    """Validation errors as the schema documents them, {field: [messages]}: a nested
+    serializer's under dotted names ("shipping_address.city"), a list item's under its index
+    ("lines.0.quantity")."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        items = ((index, item) for index, item in enumerate(detail) if item)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {name: [str(message) for message in messages]}
+    fields = {}
+    for key, value in items:
+        fields.update(_field_messages(value, f"{name}.{key}" if name else str(key)))
+    return fields
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": exc.message}
@@ -51,7 +70,11 @@ def exception_handler(exc, context):
         body = {"code": str(exc.detail["code"]), "message": str(message or exc.detail["detail"])}
     elif isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body = {"code": "invalid", "message": _first_message(detail), "fields": detail}
+        body = {
+            "code": "invalid",
+            "message": _first_message(detail),
+            "fields": _field_messages(detail),
+        }
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"

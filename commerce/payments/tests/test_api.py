@@ -236,7 +236,7 @@ def test_a_refund_beyond_what_was_paid_is_refused(paid_order):
     [
         ({"lines": []}, "lines"),
         ({"amount": "0"}, "amount"),
-        ({"lines": [{"line_id": 1, "quantity": 0}]}, "lines"),
+        ({"lines": [{"line_id": 1, "quantity": 0}]}, "lines.0.quantity"),
         ({"lines": [{"line_id": 999999, "quantity": 1}]}, "lines"),
     ],
 )

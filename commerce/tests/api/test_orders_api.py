@@ -181,3 +181,18 @@ def test_cancel_of_paid_order_is_409(shopper_api, shop):
     response = shopper_api.post(f"/api/v1/orders/{number}/cancel/")
     assert response.status_code == 409
     assert Order.objects.get(number=number).status == Order.Status.PAID
+
+
+def test_a_nested_field_error_is_named_with_dots_as_the_schema_documents(shopper_api, shop):
+    _fill(shopper_api, shop.variants["mug"], 1)
+
+    response = _checkout(shopper_api, payload={"shipping_address": {**ADDRESS, "city": "Lon\x00"}})
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": "shipping_address: city: Null characters are not allowed.",
+        "fields": {"shipping_address.city": ["Null characters are not allowed."]},
+    }
+    assert not Order.objects.exists()
+    assert stock_of(shop.variants["mug"]) == 10
