@@ -4,12 +4,13 @@ The DRF checkout view, the site's checkout view and the tests all call `checkout
 """
 
 import dataclasses
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from catalog import inventory
@@ -26,6 +27,10 @@ from commerce.selectors import cart_summary
 from nexus.prepared import PreparedQuery, instance
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# Attempts at placing an order whose transaction a deadlock chose as its victim.
+DEADLOCK_ATTEMPTS = 3
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,34 @@ def checkout_complete(
     if cart.user_id != user.pk:
         raise CartNotFound("This is not your cart.")
     idempotency_key = _idempotency_key_clean(idempotency_key)
+    # A deadlock victim's whole transaction was rolled back, so it is placed again from the
+    # start; inside a caller's transaction that is the caller's to retry.
+    attempts = 1 if transaction.get_connection().in_atomic_block else DEADLOCK_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return _checkout_once(
+                user=user,
+                cart=cart,
+                idempotency_key=idempotency_key,
+                address_id=address_id,
+                address=address,
+                save_address=save_address,
+            )
+        except OperationalError as error:
+            if attempt == attempts or not _is_deadlock(error):
+                raise
+            logger.warning("Checkout of cart %s was a deadlock victim; placing it again.", cart.pk)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    """MariaDB/MySQL error 1213, PostgreSQL SQLSTATE 40P01."""
+    return getattr(error.__cause__, "sqlstate", None) == "40P01" or (
+        bool(error.args) and error.args[0] == 1213
+    )
+
+
+def _checkout_once(*, user, cart, idempotency_key, address_id, address, save_address) -> Order:
     try:
         with transaction.atomic():
             order, shipping = _place_order(

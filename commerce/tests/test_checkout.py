@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from accounts.models import Address
 from catalog import inventory
 from catalog.exceptions import InsufficientStock
 from commerce import cart as cart_services
+from commerce import checkout as checkout_module
 from commerce.checkout import checkout_complete
 from commerce.exceptions import (
     CartEmpty,
@@ -281,3 +283,53 @@ def test_checking_out_another_users_cart_is_refused_and_changes_nothing(
     assert not Order.objects.exists()
     assert list(cart.lines.values_list("variant_id", "quantity")) == [(mug.pk, 2)]
     assert stock_of(mug) == 10
+
+
+DEADLOCK = OperationalError(1213, "Deadlock found when trying to get lock; try restarting")
+
+
+def _place_order_failing_first(monkeypatch, error, mug):
+    """`_place_order` that reserves stock and fails with `error` on its first call."""
+    real = checkout_module._place_order
+    calls = []
+
+    def place_order(**kwargs):
+        calls.append(kwargs["idempotency_key"])
+        if len(calls) == 1:
+            inventory.stock_reserve(quantities={mug.pk: 2})
+            raise error
+        return real(**kwargs)
+
+    monkeypatch.setattr(checkout_module, "_place_order", place_order)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deadlock_victim_is_placed_again_from_the_start(shop, shopper, address_data, monkeypatch):
+    mug = shop.variants["mug"]
+    cart = _cart_with(shopper, {mug: 2})
+    calls = _place_order_failing_first(monkeypatch, DEADLOCK, mug)
+
+    order = checkout_complete(user=shopper, cart=cart, idempotency_key="k", address=address_data)
+
+    assert calls == ["k", "k"]
+    assert list(Order.objects.values_list("pk", flat=True)) == [order.pk]
+    assert list(order.lines.values_list("sku", "quantity")) == [(mug.sku, 2)]
+    assert stock_of(mug) == 8  # the victim's reservation was rolled back with it
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_other_database_errors_are_not_retried_and_change_nothing(
+    shop, shopper, address_data, monkeypatch
+):
+    mug = shop.variants["mug"]
+    cart = _cart_with(shopper, {mug: 2})
+    calls = _place_order_failing_first(monkeypatch, OperationalError(2006, "gone away"), mug)
+
+    with pytest.raises(OperationalError):
+        checkout_complete(user=shopper, cart=cart, idempotency_key="k", address=address_data)
+
+    assert calls == ["k"]
+    assert not Order.objects.exists()
+    assert stock_of(mug) == 10
+    assert cart.lines.get().quantity == 2
