@@ -30,7 +30,7 @@ from commerce.selectors import (
     variant_for_purchase,
     variants_for_purchase,
 )
-from nexus.prepared import PreparedQuery, instance
+from nexus.prepared import PreparedLookup, PreparedQuery
 
 
 def quantity_messages() -> dict[str, str]:
@@ -77,20 +77,12 @@ def cart_lock(*, cart: Cart) -> None:
         raise Cart.DoesNotExist("Cart matching query does not exist.")
 
 
-_LINE_FIELDS = [field.attname for field in CartLine._meta.concrete_fields]
-_LINE_OF_VARIANT = PreparedQuery(
-    lambda cart_id, variant_id: CartLine.objects.filter(
-        cart_id=cart_id, variant_id=variant_id
-    ).values_list(*_LINE_FIELDS),
-    cart_id=int,
-    variant_id=int,
-)
+_LINE_OF_VARIANT = PreparedLookup(CartLine, cart_id=int, variant_id=int)
 
 
 def _line_of_variant(cart: Cart, variant_id: int) -> CartLine | None:
     """The cart's line of this variant (one at most: unique together), or None."""
-    rows = _LINE_OF_VARIANT.rows(cart_id=cart.pk, variant_id=variant_id)
-    return instance(CartLine, dict(zip(_LINE_FIELDS, rows[0], strict=True))) if rows else None
+    return _LINE_OF_VARIANT.get(cart_id=cart.pk, variant_id=variant_id)
 
 
 def _purchasable_variant(variant_id):

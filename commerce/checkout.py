@@ -24,7 +24,7 @@ from commerce.exceptions import (
 )
 from commerce.models import Cart, Order, OrderLine, OrderStatusChange
 from commerce.selectors import cart_summary
-from nexus.prepared import PreparedQuery, instance
+from nexus.prepared import PreparedLookup
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 # Attempts at placing an order whose transaction a deadlock chose as its victim.
@@ -208,21 +208,13 @@ def _checkout_once(*, user, cart, idempotency_key, address_id, address, save_add
         raise
 
 
-_ORDER_FIELDS = [field.attname for field in Order._meta.concrete_fields]
 # Asked by every checkout under the cart lock: compiled once (`nexus.prepared`).
-_ORDER_WITH_KEY = PreparedQuery(
-    lambda user_id, idempotency_key: Order.objects.filter(
-        user_id=user_id, idempotency_key=idempotency_key
-    ).values_list(*_ORDER_FIELDS),
-    user_id=int,
-    idempotency_key=str,
-)
+_ORDER_WITH_KEY = PreparedLookup(Order, user_id=int, idempotency_key=str)
 
 
 def _order_with_key(*, user_id: int, idempotency_key: str) -> Order | None:
     """The user's order placed with this Idempotency-Key (unique per user), or None."""
-    rows = _ORDER_WITH_KEY.rows(user_id=user_id, idempotency_key=idempotency_key)
-    return instance(Order, dict(zip(_ORDER_FIELDS, rows[0], strict=True))) if rows else None
+    return _ORDER_WITH_KEY.get(user_id=user_id, idempotency_key=idempotency_key)
 
 
 def _place_order(

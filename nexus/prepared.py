@@ -74,6 +74,24 @@ class PreparedQuery:
         return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
 
 
+class PreparedLookup:
+    """The one row of `model` whose fields equal the given values (a unique lookup), as a
+    model instance with every field loaded, or None: a `PreparedQuery` of all its fields."""
+
+    def __init__(self, model: type[Model], **parameters: type):
+        self.model = model
+        self.query = PreparedQuery(
+            lambda **values: model.objects.filter(**values).values_list(*_attnames(model)),
+            **parameters,
+        )
+
+    def get(self, **values) -> Model | None:
+        rows = self.query.rows(**values)
+        if not rows:
+            return None
+        return instance(self.model, dict(zip(_attnames(self.model), rows[0], strict=True)))
+
+
 def instance(model: type[Model], values: dict, using: str = DEFAULT_DB_ALIAS) -> Model:
     """A `model` instance as the database holds it, from {attname: value} of some of its
     fields; the others are deferred (loaded on first access, as with `.only()`)."""
