@@ -1,39 +1,24 @@
-"""Project-wide fixtures: the Wagtail site tree, the service gates, Celery run in-process
-(`eager_celery`) and the browser.
+"""Project-wide fixtures: the Wagtail site tree and the rows tests share, the service gates,
+Celery run in-process (`eager_celery`). localstripe (`localstripe`, `stripe_live`) and the
+browser (`chromium_browser`, `check_page`) come from the plugins in `nexus/tests/plugins/`.
 
-Service-backed tests ask for `server_database`, `redis_url`, `broker_url`, `localstripe`
-(or `stripe_live`) or `chromium_browser`. When the service is not configured they skip with the
-reason; with REQUIRE_SERVICES=1 (CI) the same situation fails. Browser journeys check each page
-with `assert_accessible` (axe-core) and keep desktop and phone pictures of it with
-`save_screenshots` (both at once: `check_page`).
+Service-backed tests ask for `server_database`, `redis_url`, `broker_url`, `localstripe` or
+`chromium_browser`: when the service is not configured they skip with the reason; with
+REQUIRE_SERVICES=1 (CI) the same situation fails.
 """
 
 import json
 import os
-import re
-import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
 import unittest
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
 from django.db import connections
 
+from nexus.tests.plugins import service_missing
 
-def _service_missing(reason: str):
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
+pytest_plugins = ["nexus.tests.plugins.localstripe", "nexus.tests.plugins.browser"]
 
 SERVER_DATABASES = {"postgresql": "PostgreSQL", "mysql": "MariaDB/MySQL"}
 
@@ -45,7 +30,7 @@ def server_database() -> str:
     Returns the connection's vendor: "postgresql" or "mysql"."""
     vendor = connections["default"].vendor
     if vendor not in SERVER_DATABASES:
-        _service_missing(
+        service_missing(
             f"the test database is {vendor}, not a database server (set "
             "DATABASE_URL=postgres://... or mysql://...)"
         )
@@ -157,7 +142,7 @@ def eager_celery():
 def redis_url():
     url = os.environ.get("REDIS_URL")
     if not url:
-        _service_missing("Redis is not configured (set REDIS_URL=redis://...)")
+        service_missing("Redis is not configured (set REDIS_URL=redis://...)")
     return url
 
 
@@ -165,341 +150,8 @@ def redis_url():
 def broker_url():
     url = os.environ.get("CELERY_BROKER_URL")
     if not url:
-        _service_missing("RabbitMQ is not configured (set CELERY_BROKER_URL=amqp://...)")
+        service_missing("RabbitMQ is not configured (set CELERY_BROKER_URL=amqp://...)")
     return url
-
-
-# --- localstripe ---------------------------------------------------------------------------
-# `localstripe` starts the localstripe server (a Stripe API stand-in, pinned in
-# requirements-dev.txt) as a subprocess on a loopback port (LOCALSTRIPE_PORT, or a free one),
-# once per test session. Its store is kept in memory only (localstripe pickles it to a fixed file
-# by default, which parallel runs would share). `stripe_live` points the shop at it (settings)
-# and registers the live test server's webhook URL with localstripe, so payments made in a test
-# come back as real signed webhooks. Used by the payment and the GraphQL tests.
-
-# Runs localstripe's aiohttp app on 127.0.0.1 only, without its on-disk store.
-LAUNCHER = """
-import sys
-from aiohttp import web
-import localstripe.resources as resources
-resources.Store.dump_to_disk = lambda self: None
-resources.Store.try_load_from_disk = lambda self: None
-from localstripe.server import app
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
-"""
-
-
-def _localstripe_port() -> int:
-    """LOCALSTRIPE_PORT if set, else a free port the system picks."""
-    if os.environ.get("LOCALSTRIPE_PORT"):
-        return int(os.environ["LOCALSTRIPE_PORT"])
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="session")
-def _localstripe_process(tmp_path_factory):
-    try:
-        import localstripe  # noqa: F401
-    except ImportError:
-        yield None, "localstripe is not installed (pip install -r requirements-dev.txt)"
-        return
-    port = _localstripe_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = Path(tmp_path_factory.mktemp("localstripe")) / "localstripe.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and launcher
-            [sys.executable, "-c", LAUNCHER, str(port)], stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            for _ in range(100):
-                if _answers(url):
-                    break
-                if process.poll() is not None:
-                    break
-                time.sleep(0.1)
-            if _answers(url):
-                yield url, ""
-            else:
-                yield None, f"localstripe did not start: {log_path.read_text()[-500:]}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-@pytest.fixture
-def localstripe(_localstripe_process) -> str:
-    """The base URL of a running localstripe."""
-    url, reason = _localstripe_process
-    if url is None:
-        _service_missing(reason)
-    return url
-
-
-def localstripe_register_webhook(base_url: str, target_url: str) -> None:
-    from commerce.payments.tests.support import WEBHOOK_SECRET
-
-    data = f"url={target_url}&secret={WEBHOOK_SECRET}".encode()
-    request = urllib.request.Request(  # noqa: S310 - the loopback localstripe
-        f"{base_url}/_config/webhooks/nexus", data=data, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        assert response.status == 200
-
-
-@pytest.fixture
-def stripe_settings(settings):
-    """Stripe configured (keys and webhook secret), no API call needed."""
-    from commerce.payments.tests.support import PUBLISHABLE_KEY, SECRET_KEY, WEBHOOK_SECRET
-
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.PAYMENT_PROVIDER = "stripe"
-    return settings
-
-
-class _RequestsInFlight:
-    """Counts requests being served (the live server answers webhooks in its own threads)."""
-
-    def __init__(self):
-        self.count = 0
-        self.lock = threading.Lock()
-
-    def started(self, **kwargs):
-        with self.lock:
-            self.count += 1
-
-    def finished(self, **kwargs):
-        with self.lock:
-            self.count -= 1
-
-
-@dataclass
-class LocalStripe:
-    url: str
-    in_flight: _RequestsInFlight
-
-    def wait_idle(self) -> None:
-        """Wait until the live server has answered every request it received. A webhook's
-        after-commit work (notifications) runs after the test can see its effect; on SQLite
-        the live server shares the test's connection, so nothing may overlap."""
-        from commerce.payments.tests.support import wait_for
-
-        wait_for(lambda: self.in_flight.count <= 0, timeout=10)
-
-
-@pytest.fixture
-def stripe_live(stripe_settings, localstripe, live_server):
-    """The shop talks to localstripe, and localstripe delivers signed webhooks to the live
-    test server."""
-    from commerce.payments.tests.support import WEBHOOK_PATH
-
-    in_flight = _RequestsInFlight()
-    request_started.connect(in_flight.started)
-    request_finished.connect(in_flight.finished)
-    stripe_settings.STRIPE_API_BASE = localstripe
-    localstripe_register_webhook(localstripe, f"{live_server.url}{WEBHOOK_PATH}")
-    server = LocalStripe(url=localstripe, in_flight=in_flight)
-    yield server
-    # Neither a late event nor a webhook still being answered may touch the database while
-    # it is reset for the next test.
-    localstripe_register_webhook(localstripe, "http://127.0.0.1:9/")
-    server.wait_idle()
-    request_started.disconnect(in_flight.started)
-    request_finished.disconnect(in_flight.finished)
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def chromium_browser(monkeypatch):
-    """A Playwright browser: Debian's Chromium at /usr/bin/chromium, headless."""
-    if shutil.which(CHROMIUM) is None:
-        _service_missing(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        _service_missing(f"Playwright cannot be imported ({error})")
-
-    # Playwright's sync API runs an event loop in this thread; Django's async safety check would
-    # then refuse the ORM calls the test itself makes, which are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While Playwright's loop runs, the ORM works on connections of that context;
-            # close them here, or the test database cannot be dropped at the end.
-            connections.close_all()
-
-
-@pytest.fixture
-def browser_context(chromium_browser):
-    """`browser_context(viewport, failed=None)` opens a page in a browser context of its own
-    (each person in a journey has their own cookies); with a list as `failed`, the URL of every
-    answer with a 4xx or 5xx status is added to it."""
-    contexts = []
-
-    def open_page(viewport, *, failed=None):
-        context = chromium_browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        if failed is not None:
-            page.on(
-                "response",
-                lambda response: failed.append(response.url) if response.status >= 400 else None,
-            )
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-AXE_SCRIPT = Path(__file__).resolve().parent / "nexus" / "tests" / "vendor" / "axe.min.js"
-# What the shop promises: no accessibility violation axe rates "serious" or "critical".
-AXE_FAILING_IMPACTS = ("serious", "critical")
-# Wagtail's admin widgets the project does not render, with known upstream violations:
-# Draftail's rich-text box has no accessible name (wagtail/wagtail#14205), and the tag field's
-# jQuery UI autocomplete input is not tied to its label. Checked everywhere else in the admin.
-AXE_ADMIN_EXCLUDE = (".public-DraftEditor-content", ".ui-autocomplete-input")
-
-
-def _axe_report(url: str, violations: list[dict]) -> str:
-    lines = [f"{len(violations)} serious or critical accessibility violation(s) on {url}:"]
-    for violation in violations:
-        lines.append(
-            f"- [{violation['impact']}] {violation['id']}: {violation['help']} "
-            f"({violation['helpUrl']})"
-        )
-        for node in violation["nodes"][:5]:
-            target = " ".join(str(part) for part in node["target"])
-            summary = " ".join(node.get("failureSummary", "").split())
-            lines.append(f"    at {target}: {summary}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"    ... and {len(violation['nodes']) - 5} more element(s)")
-    return "\n".join(lines)
-
-
-@pytest.fixture(scope="session")
-def assert_accessible():
-    """`assert_accessible(page, exclude=[...])` runs axe-core (vendored, so offline) on the page
-    as it is now and fails, listing each rule, element and fix, on any violation whose impact is
-    serious or critical. `exclude` takes CSS selectors of parts the shop does not render (a
-    payment provider's frame, say); on Wagtail admin pages AXE_ADMIN_EXCLUDE is added. Evaluated
-    through the DevTools protocol, so the page's Content-Security-Policy neither blocks axe nor
-    has to allow it; the vendored axe replaces the older one Wagtail's admin ships. Finite
-    animations (a message fading in) are let finish first, so colours are measured as shown."""
-    source = AXE_SCRIPT.read_text(encoding="utf-8")
-    version = re.match(r"/\*! axe v(\S+)", source).group(1)
-
-    def check(page, *, exclude: list[str] | tuple[str, ...] = ()) -> list[dict]:
-        if page.evaluate("() => window.axe && window.axe.version") != version:
-            page.evaluate(f"() => {{ {source}\n}}")
-        if urlsplit(page.url).path.startswith("/admin/"):
-            exclude = (*exclude, *AXE_ADMIN_EXCLUDE)
-        violations = page.evaluate(
-            """async (exclude) => {
-                // A message fading in is measured at its final colours, not half-way.
-                const settling = document.getAnimations().filter(
-                    (animation) => animation.effect?.getTiming().iterations !== Infinity,
-                );
-                await Promise.allSettled(settling.map((animation) => animation.finished));
-                const context = {exclude: exclude.map((selector) => [selector])};
-                const result = await window.axe.run(
-                    exclude.length ? context : document,
-                    {iframes: false, resultTypes: ["violations"]},
-                );
-                return result.violations;
-            }""",
-            list(exclude),
-        )
-        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
-        assert not failing, _axe_report(page.url, failing)
-        return violations
-
-    return check
-
-
-SCREENSHOT_WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-def screenshots_folder() -> Path:
-    """artifacts/screenshots/, or SCREENSHOTS_DIR (relative to the repository) when set: two
-    runs side by side (CI's PostgreSQL and MariaDB runs) each empty and fill their own."""
-    root = Path(__file__).resolve().parent
-    return root / os.environ.get("SCREENSHOTS_DIR", "artifacts/screenshots")
-
-
-@pytest.fixture
-def save_screenshots(request):
-    """`save_screenshots(page, "step")` saves full-page pictures of the page at desktop (1280 px)
-    and phone (390 px) widths as artifacts/screenshots/<journey>/<NN>-<step>-<width>.png, NN
-    counting the journey's steps (under SCREENSHOTS_DIR instead when set). The journey is the
-    test's name without "test_"; its folder is emptied first, so it holds the last run's pictures
-    only. The page's viewport is put back."""
-    journey = re.sub(r"[^\w-]+", "-", request.node.name.removeprefix("test_")).strip("-")
-    steps = []
-
-    def save(page, step: str) -> list[Path]:
-        folder = screenshots_folder() / journey
-        if not steps:
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-        steps.append(step)
-        name = f"{len(steps):02d}-" + re.sub(r"[^\w-]+", "-", step).strip("-")
-        viewport = page.viewport_size
-        height = viewport["height"] if viewport else 900
-        paths = []
-        try:
-            for label, width in SCREENSHOT_WIDTHS.items():
-                page.set_viewport_size({"width": width, "height": height})
-                path = folder / f"{name}-{label}.png"
-                page.screenshot(path=path, full_page=True)
-                paths.append(path)
-        finally:
-            if viewport:
-                page.set_viewport_size(viewport)
-        return paths
-
-    return save
-
-
-@pytest.fixture
-def check_page(assert_accessible, save_screenshots):
-    """`check_page(page, "step")`: one step of a browser journey, checked by axe-core (no
-    serious or critical violation) and kept as desktop and phone screenshots."""
-
-    def check(page, step: str, *, exclude: list[str] | tuple[str, ...] = ()) -> None:
-        assert_accessible(page, exclude=exclude)
-        save_screenshots(page, step)
-
-    return check
 
 
 # --- Rows shared between tests --------------------------------------------------------------
