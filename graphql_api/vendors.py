@@ -13,7 +13,7 @@ from catalog.models import availability_for
 from commerce.api.vendor_orders import ShipInputSerializer
 from commerce.vendor_orders import vendor_order_lines, vendor_order_lines_ship
 from graphql_api.catalog import Availability
-from graphql_api.commerce import OrderStatus
+from graphql_api.commerce.orders import OrderStatus
 from graphql_api.context import authenticated_user
 from graphql_api.drf import validated
 from graphql_api.errors import UserError, mutation_errors

@@ -11,7 +11,7 @@ from commerce.api.serializers import WishlistAddInputSerializer, WishlistMoveInp
 from commerce.selectors import wishlist_for_user
 from commerce.wishlist import wishlist_item_add, wishlist_item_move_to_cart, wishlist_item_remove
 from graphql_api.catalog import Availability
-from graphql_api.commerce import (
+from graphql_api.commerce.cart import (
     CartPayload,
     ProductRef,
     VariantRef,
