@@ -2,7 +2,7 @@
 
 The e-mail tasks are run by `outbox.deliver` for the messages `commerce.notifications` records,
 so they normally are not queued directly; the periodic ones are scheduled in
-`CELERY_BEAT_SCHEDULE` (nexus/settings/base.py).
+`CELERY_BEAT_SCHEDULE` (nexus/settings/services.py).
 """
 
 from celery import shared_task
