@@ -22,13 +22,13 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.models import get_all_child_relations
 from treebeard.exceptions import PathOverflow
 from wagtail.models import Page, PageLogEntry, Revision
-from wagtail.search.backends import get_search_backends
 
 from catalog import inventory
 from catalog.cache import products_cache_invalidate
@@ -36,6 +36,7 @@ from catalog.exceptions import InvalidProduct, ProductCreateDenied
 from catalog.models import CategoryPage, ProductGalleryImage, ProductPage, ProductVariant
 from catalog.permissions import user_can_add_products
 from catalog.services.listing_prices import listing_prices_refresh
+from catalog.services.search_index import search_entries_add
 
 INSERT_BATCH = 500
 # Room left after a slug's stem for the "-2", "-3"... that keeps it unique among its siblings.
@@ -112,23 +113,19 @@ def products_create(
         ids = [product.pk for product in products]
         listing_prices_refresh(product_ids=ids)
         # The database search backend writes its index rows in this transaction too.
-        products_index(page_ids=ids)
+        _index(products, vendor=storefront.vendor if storefront.vendor_id else None)
         if is_live:
             products_cache_invalidate(product_ids=ids)
     storefront.numchild = parent.numchild + len(products)
     return products
 
 
-def products_index(*, page_ids: list[int], batch_size: int = INSERT_BATCH) -> None:
-    """Add products to every search backend in batches (related fields prefetched)."""
-    for start in range(0, len(page_ids), batch_size):
-        batch = list(
-            ProductPage.objects.filter(pk__in=page_ids[start : start + batch_size])
-            .select_related("vendor")
-            .prefetch_related("variants", "categories")
-        )
-        for backend in get_search_backends(with_auto_update=True):
-            backend.add_bulk(ProductPage, batch)
+def _index(products: list[ProductPage], *, vendor) -> None:
+    """Index the new products from memory: their variants and categories are the ones just
+    written, and their vendor the storefront's (read once, not once per product)."""
+    for product in products:
+        product.vendor = vendor
+    search_entries_add(model=ProductPage, objects=products, batch_size=INSERT_BATCH)
 
 
 def _authorize(*, storefront, user, publish: bool) -> bool:
@@ -153,7 +150,11 @@ def _product_pages(
     return [
         _product_page(
             spec,
-            categories=[categories[pk] for pk in dict.fromkeys(spec.category_ids)],
+            # In the order the page reads them back (by tree path), for its revision and index.
+            categories=sorted(
+                (categories[pk] for pk in dict.fromkeys(spec.category_ids)),
+                key=lambda category: category.path,
+            ),
             vendor_id=vendor_id,
             user=user,
             now=now,
@@ -344,9 +345,18 @@ def _insert_revisions(*, products: list[ProductPage], user, now, live: bool) -> 
     for product, revision in zip(products, revisions, strict=True):
         product.latest_revision = revision
         product.live_revision = revision if live else None
-    ProductPage.objects.bulk_update(
-        products, ["latest_revision", "live_revision"], batch_size=INSERT_BATCH
-    )
+    # Each page's only revision, found by the revisions' index: one UPDATE per batch where
+    # `bulk_update` would compile a CASE of one branch per page and field.
+    revision = Revision.objects.filter(
+        base_content_type=base_content_type, object_id=Cast(OuterRef("pk"), CharField())
+    ).values("pk")[:1]
+    fields = {"latest_revision": Subquery(revision)}
+    if live:
+        fields["live_revision"] = Subquery(revision)
+    for start in range(0, len(products), INSERT_BATCH):
+        Page.objects.filter(
+            pk__in=[product.pk for product in products[start : start + INSERT_BATCH]]
+        ).update(**fields)
 
 
 def _insert_log_entries(*, products: list[ProductPage], user, now, live: bool) -> None:

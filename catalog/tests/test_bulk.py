@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backends
+from wagtail.search.models import IndexEntry
 
 from accounts.tests.factories import UserFactory
 from catalog.models import ProductPage, ProductVariant, Stock
@@ -77,3 +79,44 @@ def test_a_duplicate_sku_creates_nothing(vendor):
 
     assert Page.objects.count() == before
     assert not ProductVariant.objects.filter(sku="BL-4-S").exists()
+
+
+@pytest.mark.search
+def test_bulk_index_entries_are_those_the_search_backend_writes(vendor, categories):
+    specs = [
+        spec(6, [categories.kitchen, categories.jackets]),
+        spec(7),
+        ProductSpec(
+            title="Plain Mug",
+            price=Decimal("9.00"),
+            summary="Stoneware.",
+            body=[("heading", "Care"), ("paragraph", "<p>Dishwasher <b>safe</b>.</p>")],
+        ),
+        ProductSpec(title="Bare", price=Decimal("1.00")),
+    ]
+    ids = [p.pk for p in products_create(storefront=vendor.storefront, specs=specs)]
+    written = index_entries(ids)
+
+    IndexEntry.objects.filter(object_id__in=[str(pk) for pk in ids]).delete()
+    for product in ProductPage.objects.filter(pk__in=ids):
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add(product)
+
+    assert len(written) == 4
+    assert index_entries(ids) == written
+
+
+def index_entries(ids) -> dict:
+    """The entries of `ids`, their vectors as text; title_norm left out (the backend refreshes
+    it from the average title length at the time)."""
+    fields = [
+        f.name
+        for f in IndexEntry._meta.concrete_fields
+        if f.name not in ("id", "title_norm", "content_type", "object_id")
+    ]
+    return {
+        entry["object_id"]: {name: str(entry[name]) for name in fields}
+        for entry in IndexEntry.objects.filter(object_id__in=[str(pk) for pk in ids]).values(
+            "object_id", *fields
+        )
+    }
