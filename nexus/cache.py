@@ -4,8 +4,11 @@ Cached: GET requests without a session, messages or auth cookie and without an A
 header (so nobody's cart count, name or messages can end up in the shared copy) for
 - catalog, storefront and home pages (`catalog.cache.CACHED_PAGE_TYPES`), by host and path,
   only without a query string (filters and pagination are rendered each time);
-- the Wagtail API v2 page endpoints, by host and full URL, under a version token that any
-  catalog change replaces.
+- the Wagtail API v2 page endpoints, by host and full URL, under the catalog's version token
+  that any catalog change replaces or, for an answer that shows the stock of the products it
+  lists only (`response.product_stock_versions`), under the token of the catalog but its stock
+  and those products' own (`catalog.cache.api_answer_version`): a checkout retires the answers
+  listing what it sold, not every answer.
 A visitor with a session (a cart, a login) always gets a freshly rendered page.
 
 Pages never hold a visitor's CSRF token when they are rendered here: requests for paths Wagtail
@@ -33,17 +36,20 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 
 from catalog.cache import (
+    API_ANSWER_VERSION_KEYS,
     API_PREFIX,
     CACHED_PAGE_TYPES,
     CSRF_PLACEHOLDER,
+    api_answer_is_current,
+    api_answer_version,
     api_cache_key,
-    api_cache_version,
     page_cache_key,
     page_cache_seconds,
     path_version,
     path_version_found,
     path_version_keys,
 )
+from nexus.versioned_cache import current
 
 _PLACEHOLDER = CSRF_PLACEHOLDER.encode()
 # Headers that belong to one response, never to the shared copy.
@@ -66,10 +72,7 @@ def _cache_key(request) -> tuple[str, str | None] | None:
         return None
     path = request.path
     if path.startswith(API_PREFIX):
-        key = api_cache_key(
-            version=api_cache_version(), full_path=request.get_host() + request.get_full_path()
-        )
-        return key, None
+        return api_cache_key(full_path=request.get_host() + request.get_full_path()), None
     if request.META.get("QUERY_STRING") or not _is_served_by_wagtail(
         settings.ROOT_URLCONF, request.path_info
     ):
@@ -125,16 +128,31 @@ class PageCacheMiddleware:
             return self._with_token(request, self.get_response(request))
         key, path = keys
         if path is None:
-            entry, version = cache.get(key), None
-        else:
-            found = cache.get_many([key, *path_version_keys(path)])
-            entry, version = found.get(key), path_version_found(found, path)
+            return self._api_answer(request, key, seconds)
+        found = cache.get_many([key, *path_version_keys(path)])
+        entry, version = found.get(key), path_version_found(found, path)
         if entry is not None and entry[0] == version:
             return self._from_entry(request, entry)
-        if path is not None:
-            # Read before rendering: an invalidation while rendering retires this copy.
-            version = path_version(request.path)
+        # Read before rendering: an invalidation while rendering retires this copy.
+        version = path_version(request.path)
         response = self.get_response(request)
+        self._store(request, response, key, version, seconds)
+        return self._with_token(request, response)
+
+    def _api_answer(self, request, key: str, seconds: int):
+        found = cache.get_many([key, *API_ANSWER_VERSION_KEYS])
+        entry = found.get(key)
+        if entry is not None and api_answer_is_current(entry[0], found):
+            return self._from_entry(request, entry)
+        # Read before rendering, as the view reads the products' stock tokens before their rows.
+        tokens = {name: found.get(name) or current(name) for name in API_ANSWER_VERSION_KEYS}
+        response = self.get_response(request)
+        version = api_answer_version(tokens, getattr(response, "product_stock_versions", None))
+        if version is not None:
+            self._store(request, response, key, version, seconds)
+        return self._with_token(request, response)
+
+    def _store(self, request, response, key: str, version, seconds: int) -> None:
         if _is_cacheable_response(request, response):
             headers = {
                 name: value
@@ -144,7 +162,6 @@ class PageCacheMiddleware:
             content = response.content
             cache.set(key, (version, headers, content, _PLACEHOLDER in content), seconds)
             response["X-Page-Cache"] = "miss"
-        return self._with_token(request, response)
 
     def _with_token(self, request, response, *, from_cache: bool = False):
         """The response with the visitor's own CSRF token in place of the placeholder."""

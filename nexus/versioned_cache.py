@@ -83,3 +83,43 @@ def remembered_many(
 
 def retire(version_key: str) -> None:
     cache.set(version_key, uuid.uuid4().hex, None)
+
+
+def remembered_each(
+    version_key: str,
+    keys: Mapping[K, str],
+    own_version_keys: Mapping[K, str],
+    compute: Callable[[set[K]], Mapping[K, T]],
+    seconds: int,
+) -> tuple[dict[K, T], dict[K, str] | None]:
+    """`remembered_many` where each name's value is also retired by a token of its own
+    (`own_version_keys[name]`, made on first use): read with both tokens in one round trip,
+    served while both are unchanged. Returns the values and {name: its own token as read
+    before computing} (None with the cache down: nothing was stored)."""
+    try:
+        found = cache.get_many([version_key, *own_version_keys.values(), *keys.values()])
+        version = found.get(version_key) or current(version_key)
+        own = {name: found.get(key) or current(key) for name, key in own_version_keys.items()}
+    except Exception:
+        logger.warning("Cache unavailable reading %s; computing it.", version_key, exc_info=True)
+        return dict(compute(set(keys))), None
+    if version is None or not all(own.values()):
+        return dict(compute(set(keys))), None
+    values, missing = {}, set()
+    for name, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == f"{version}:{own[name]}":
+            values[name] = entry[1]
+        else:
+            missing.add(name)
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        try:
+            cache.set_many(
+                {keys[name]: (f"{version}:{own[name]}", value) for name, value in computed.items()},
+                seconds,
+            )
+        except Exception:
+            logger.warning("Cache unavailable storing %s.", version_key, exc_info=True)
+    return values, own

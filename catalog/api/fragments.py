@@ -1,15 +1,22 @@
-"""Each product's part of an API v2 product listing, rendered to JSON once and remembered.
+"""An API v2 product listing from the cache: its page of products, and each product's part of
+it rendered to JSON once.
 
-A listing is the same for everyone but who may see which pages (view restrictions decide, per
-request), so the list of products, its order and its count are read from the database on every
-request; what each product looks like is not. Each product's item is stored as the JSON text
-it has inside the listing, keyed by the product, its live revision and everything of the request
-the item shows (the fields asked for, the host its links point to, the site, the currency, the
-rich text format), under the catalog's version token (`catalog.cache.API_VERSION_KEY`): every
-change a product shows replaces that token after its transaction commits (a publish, a stock
-change, a vendor, category, image or site change, the shop settings), so no stale price, stock
-or availability is ever served. The token is read before the products are, so an item
-rendered from rows that changed meanwhile is stored under a token already retired.
+The page of products (the count and the ids with their live revisions) is the same for every
+request with the same host and query string while no page has a view restriction: it is kept
+per query (`listing_page`) under the token of the catalog but its stock
+(`catalog.cache.CATALOG_CONTENT_VERSION_KEY`: a publish, an unpublish, a move, a vendor,
+category, image or site change, the shop settings replace it), and an in-stock filter under the
+catalog's token, which a stock change replaces too (`API_VERSION_KEY`); both with the view
+restrictions' token. Once any page has a view restriction, Wagtail decides who sees which pages
+on each request and the page is read from the database every time.
+
+Each product's item is stored as the JSON text it has inside the listing, keyed by the product,
+its live revision and everything of the request the item shows (the fields asked for, the host
+its links point to, the site, the currency, the rich text format), under the catalog's content
+token and the product's stock token (`catalog.cache.product_stock_version_key`), which a change
+of its stock replaces: a checkout retires the items of the products it sold and no other. Every
+token is replaced after the change's transaction commits and read before the rows it covers,
+so what was computed from rows that changed meanwhile is stored under a token already retired.
 
 `ListingJSONRenderer` joins the stored texts into the answer without encoding them again: the
 answer is byte for byte the one DRF's JSONRenderer gives for the same data.
@@ -17,14 +24,25 @@ answer is byte for byte the one DRF's JSONRenderer gives for the same data.
 
 import hashlib
 import json
+import logging
+from collections.abc import Callable
 
+from django.core.cache import cache
 from rest_framework.renderers import JSONRenderer
 
 from catalog import selectors
 from catalog.api.absolute import base_url
-from catalog.cache import API_VERSION_KEY, page_cache_seconds
+from catalog.cache import (
+    API_VERSION_KEY,
+    CATALOG_CONTENT_VERSION_KEY,
+    page_cache_seconds,
+    product_stock_version_key,
+)
 from catalog.models import ProductPage
-from nexus.versioned_cache import remembered_many
+from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
+from nexus.versioned_cache import current, remembered_each
+
+logger = logging.getLogger(__name__)
 
 # Wagtail's API renders with this indent (BaseAPIViewSet.get_renderer_context); items are
 # stored indented as they stand in a listing: inside "items", two levels deep.
@@ -33,7 +51,11 @@ _ITEM_LINE_BREAK = "\n" + " " * (2 * ITEM_INDENT)
 
 
 class RenderedItems(list):
-    """The items of a listing as JSON text (bytes, indented for their place in the answer)."""
+    """The items of a listing as JSON text (bytes, indented for their place in the answer);
+    `stock_versions`: {product id: its stock token read before its item}, or None when the
+    items were not cached."""
+
+    stock_versions: dict[int, str] | None = None
 
     def parsed(self) -> list:
         return [json.loads(item) for item in self]
@@ -71,11 +93,11 @@ def _item_key(pk: int, revision: int | None, shown_as: str) -> str:
     return f"pagecache:api-item:{pk}:{digest}"
 
 
-def product_items(*, view, serializer_class, rows: list[tuple[int, int | None]]) -> RenderedItems:
+def product_items(*, view, serializer_class: Callable[[], type], rows) -> RenderedItems:
     """The items of the products `rows` ((id, live revision id), in listing order) as
-    `view` shows them with `serializer_class`: from the cache, the missing ones rendered
-    from `catalog.selectors.products_for_api` in its fixed number of queries and stored.
-    A product gone since `rows` were read is left out."""
+    `view` shows them with the serializer class `serializer_class()` returns: from the cache,
+    the missing ones rendered from `catalog.selectors.products_for_api` in its fixed number of
+    queries and stored. A product gone since `rows` were read is left out."""
     request = view.request
     site = selectors.site_for_request(request)
     # What the items show of the request. The shop's currency is the site's: a change to
@@ -92,13 +114,62 @@ def product_items(*, view, serializer_class, rows: list[tuple[int, int | None]])
     def render(product_ids) -> dict[int, bytes]:
         products = list(selectors.products_for_api(ProductPage.objects.filter(pk__in=product_ids)))
         context = view.get_serializer_context()
-        items = serializer_class(products, many=True, context=context).data
+        items = serializer_class()(products, many=True, context=context).data
         return {product.pk: _item_text(item) for product, item in zip(products, items, strict=True)}
 
-    seconds = page_cache_seconds()
-    if seconds > 0:
+    stock_versions = None
+    if page_cache_seconds() > 0:
         keys = {pk: _item_key(pk, revision, shown_as) for pk, revision in rows}
-        texts = remembered_many(API_VERSION_KEY, keys, render, seconds)
+        texts, stock_versions = remembered_each(
+            CATALOG_CONTENT_VERSION_KEY,
+            keys,
+            {pk: product_stock_version_key(pk) for pk in keys},
+            render,
+            page_cache_seconds(),
+        )
     else:
         texts = render([pk for pk, _ in rows])
-    return RenderedItems(texts[pk] for pk, _ in rows if pk in texts)
+    items = RenderedItems(texts[pk] for pk, _ in rows if pk in texts)
+    items.stock_versions = stock_versions
+    return items
+
+
+def listing_page(*, view, compute: Callable[[], tuple[int, list]]) -> tuple[int, list]:
+    """(count, [(id, live revision id)]) of the product listing `view` answers: `compute()`'s,
+    kept per host and query string (see the module) while no page has a view restriction.
+    `compute` validates the request: only what it answered without raising is stored."""
+    request = view.request
+    seconds = page_cache_seconds()
+    if seconds <= 0 or request.GET.get("order") == "random":
+        return compute()
+    depends_on_stock = "in_stock" in request.GET
+    version_keys = [
+        API_VERSION_KEY if depends_on_stock else CATALOG_CONTENT_VERSION_KEY,
+        VIEW_RESTRICTIONS_VERSION_KEY,
+    ]
+    key = (
+        "pagecache:api-listing:"
+        + hashlib.sha1(
+            f"{request.get_host()}|{request.get_full_path()}".encode(), usedforsecurity=False
+        ).hexdigest()
+    )
+    try:
+        found = cache.get_many([*version_keys, key])
+        tokens = [found.get(name) or current(name) for name in version_keys]
+    except Exception:
+        logger.warning("Cache unavailable reading %s; computing it.", key, exc_info=True)
+        return compute()
+    # Asked after the tokens are read, and the same answer the view filters with: a
+    # restriction added since retires what is stored under them.
+    if view.any_restricted() or not all(tokens):
+        return compute()
+    version = ":".join(tokens)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    answer = compute()
+    try:
+        cache.set(key, (version, answer), seconds)
+    except Exception:
+        logger.warning("Cache unavailable storing %s.", key, exc_info=True)
+    return answer

@@ -29,7 +29,7 @@ from wagtail.models import Page
 
 from catalog import selectors
 from catalog.api.absolute import ShopPageSerializer
-from catalog.api.fragments import ListingJSONRenderer, product_items
+from catalog.api.fragments import ListingJSONRenderer, listing_page, product_items
 from catalog.api.serializers import ProductFilterInput, product_field_serializers
 from catalog.models import ProductPage
 from nexus.page_restrictions import restricted_sections
@@ -136,19 +136,38 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         return [ListingJSONRenderer, *PagesAPIViewSet.renderer_classes[1:]]
 
     def listing_view(self, request):
-        """Product listings: the products' ids (and live revisions) in one query, each
-        product's item from the cache or rendered (`catalog.api.fragments`); other listings
-        as Wagtail answers them."""
+        """Product listings: the count and the page of products' ids (and live revisions),
+        kept per query, and each product's item, from the cache or rendered
+        (`catalog.api.fragments`); other listings as Wagtail answers them. An answer that
+        shows the stock of its products only (no in-stock filter) names them and their stock
+        tokens (`product_stock_versions`), so the page cache keeps it until one of them
+        changes (`nexus.cache`)."""
         if not self.is_product_listing:
             return super().listing_view(request)
+        count, rows = listing_page(view=self, compute=self._listing_rows)
+        items = product_items(view=self, serializer_class=self.get_serializer_class, rows=rows)
+        self.paginator.total_count = count
+        response = self.get_paginated_response(items)
+        if "in_stock" not in request.GET and items.stock_versions is not None:
+            response.product_stock_versions = items.stock_versions
+        return response
+
+    def _listing_rows(self) -> tuple[int, list[tuple[int, int | None]]]:
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)
-        rows = self.paginate_queryset(queryset).values_list("pk", "live_revision_id")
-        items = product_items(
-            view=self, serializer_class=self.get_serializer_class(), rows=list(rows)
-        )
-        return self.get_paginated_response(items)
+        rows = list(self.paginate_queryset(queryset).values_list("pk", "live_revision_id"))
+        # The fields asked for are checked too (a 400 for an unknown one), so only the page
+        # of a request that is answered is kept.
+        self.get_serializer_class()
+        return self.paginator.total_count, rows
+
+    def any_restricted(self) -> bool:
+        """Whether any page has a view restriction (read once per request, from the cache):
+        then Wagtail decides for each request which pages it sees."""
+        if not hasattr(self, "_any_restricted"):
+            self._any_restricted = bool(restricted_sections())
+        return self._any_restricted
 
     def get_base_queryset(self):
         return self._public_pages_of(Page)
@@ -158,11 +177,10 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         # made once per request.
         if not hasattr(self, "_public_pages"):
             self._public_pages = {}
-            self._any_restricted = bool(restricted_sections())
         if model not in self._public_pages:
             try:
                 self._public_pages[model] = _public_pages(
-                    self.request, model=model, any_restricted=self._any_restricted
+                    self.request, model=model, any_restricted=self.any_restricted()
                 )
             except ValueError as e:
                 raise BadRequestError(str(e)) from e

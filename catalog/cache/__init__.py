@@ -37,12 +37,16 @@ from catalog.cache.invalidation import (
     variants_cache_invalidate,
 )
 from catalog.cache.keys import (
+    API_ANSWER_VERSION_KEYS,
     API_PREFIX,
     API_VERSION_KEY,
     CACHED_PAGE_TYPES,
+    CATALOG_CONTENT_VERSION_KEY,
     PRODUCT_PATHS_SECONDS,
     PRODUCT_PATHS_VERSION_KEY,
     SITE_VERSION_KEY,
+    api_answer_is_current,
+    api_answer_version,
     api_cache_key,
     api_cache_version,
     page_cache_key,
@@ -51,6 +55,7 @@ from catalog.cache.keys import (
     path_version_found,
     path_version_key,
     path_version_keys,
+    product_stock_version_key,
     site_relative_path,
 )
 from catalog.cache.receivers import connect
@@ -62,6 +67,11 @@ from catalog.cache.rendering import (
 )
 
 __all__ = [
+    "API_ANSWER_VERSION_KEYS",
+    "CATALOG_CONTENT_VERSION_KEY",
+    "api_answer_is_current",
+    "api_answer_version",
+    "product_stock_version_key",
     "API_PREFIX",
     "API_VERSION_KEY",
     "CACHED_PAGE_TYPES",

@@ -15,10 +15,12 @@ from wagtail.models import Page, Site
 from catalog.cache.keys import (
     API_PREFIX,
     API_VERSION_KEY,
+    CATALOG_CONTENT_VERSION_KEY,
     PRODUCT_PATHS_SECONDS,
     PRODUCT_PATHS_VERSION_KEY,
     SITE_VERSION_KEY,
     path_version_key,
+    product_stock_version_key,
     site_relative_path,
 )
 from catalog.models import CategoryPage, ProductPage, ProductVariant
@@ -37,15 +39,25 @@ def _site_urls(paths: Iterable[str]) -> list[str]:
     return [root + path for root in roots for path in paths]
 
 
-def paths_invalidate(*, paths: Iterable[str], api: bool = True) -> None:
+def paths_invalidate(
+    *, paths: Iterable[str], api: bool = True, stock_of: Iterable[int] | None = None
+) -> None:
     """Retire what is cached for `paths` (whole pages for every host, shared fragments) by
-    replacing their version tokens, in one write; with `api`, every cached API response.
-    Purge the same URLs from the frontend cache. Call after commit."""
+    replacing their version tokens, in one write; with `api`, every cached API response and
+    catalog listing (`API_VERSION_KEY`) and, unless the change is the stock of the products
+    `stock_of`, what shows some products only (`CATALOG_CONTENT_VERSION_KEY`); with
+    `stock_of`, what shows those products' stock. Purge the same URLs from the frontend cache.
+    Call after commit."""
     paths = sorted(set(paths))
-    if paths:
-        cache.set_many({path_version_key(path): uuid.uuid4().hex for path in paths}, None)
+    tokens = {path_version_key(path): uuid.uuid4().hex for path in paths}
     if api:
-        cache.set(API_VERSION_KEY, uuid.uuid4().hex, None)
+        tokens[API_VERSION_KEY] = uuid.uuid4().hex
+        if stock_of is None:
+            tokens[CATALOG_CONTENT_VERSION_KEY] = uuid.uuid4().hex
+    for product_id in stock_of or ():
+        tokens[product_stock_version_key(product_id)] = uuid.uuid4().hex
+    if tokens:
+        cache.set_many(tokens, None)
     if paths and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
@@ -60,7 +72,14 @@ def site_pages_invalidate() -> None:
     that every page shows, such as the shop settings. Call after commit. A frontend cache
     (CDN) keeps its copies for their lifetime: it is purged by URL, and every URL is not
     known here."""
-    cache.set_many({SITE_VERSION_KEY: uuid.uuid4().hex, API_VERSION_KEY: uuid.uuid4().hex}, None)
+    cache.set_many(
+        {
+            SITE_VERSION_KEY: uuid.uuid4().hex,
+            API_VERSION_KEY: uuid.uuid4().hex,
+            CATALOG_CONTENT_VERSION_KEY: uuid.uuid4().hex,
+        },
+        None,
+    )
 
 
 def product_paths(*, product_ids: Iterable[int]) -> set[str]:
@@ -139,14 +158,16 @@ def products_cache_invalidate(*, product_ids: Iterable[int], extra_paths: Iterab
 
 
 def variants_cache_invalidate(*, variant_ids: Iterable[int]) -> None:
-    """Stock of these variants changed: invalidate their products after commit."""
+    """Stock of these variants changed: after commit, invalidate the paths that show their
+    products, what lists the whole catalog (`API_VERSION_KEY`: an in-stock filter, the search)
+    and what shows these products' stock; what shows other products only is kept."""
     variant_ids = set(variant_ids)
 
     def invalidate():
         product_ids = set(
             ProductVariant.objects.filter(pk__in=variant_ids).values_list("page_id", flat=True)
         )
-        paths_invalidate(paths=product_paths(product_ids=product_ids))
+        paths_invalidate(paths=product_paths(product_ids=product_ids), stock_of=product_ids)
 
     transaction.on_commit(invalidate)
 

@@ -2,7 +2,9 @@
 
 Everything cached for a path (whole pages for any host, shared fragments) lives under that
 path's version token (`path_version`) and the site's (`SITE_VERSION_KEY`); cached API answers
-and what lists products from the whole catalog live under the catalog's (`API_VERSION_KEY`).
+and what lists products from the whole catalog live under the catalog's (`API_VERSION_KEY`);
+what shows some products' stock only, under the catalog's content token and those products'
+own (`CATALOG_CONTENT_VERSION_KEY`, `product_stock_version_key`).
 Replacing a token retires everything stored under it in one write (`catalog.cache.invalidation`).
 """
 
@@ -13,7 +15,14 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Site
 
+# The catalog with its stock: replaced by every change to what a product shows.
 API_VERSION_KEY = "pagecache:api-version"
+# The catalog but its stock: replaced by every change `API_VERSION_KEY` is, but a stock change,
+# which replaces the token of each product whose stock it changed instead
+# (`product_stock_version_key`). What shows the stock of some products only (each product's
+# API item, an API product listing without the in-stock filter) is stored under this token and
+# those products' own, so a checkout retires only what shows the products it sold.
+CATALOG_CONTENT_VERSION_KEY = "pagecache:catalog-content-version"
 # The token under which the paths that show each product are remembered (`product_paths`).
 PRODUCT_PATHS_VERSION_KEY = "pagecache:product-paths-version"
 PRODUCT_PATHS_SECONDS = 3600
@@ -78,8 +87,48 @@ def path_version_found(found: dict, path: str) -> str | None:
     return f"{site}:{own}" if site and own else None
 
 
-def api_cache_key(*, version: str, full_path: str) -> str:
-    return f"pagecache:api:{version}:{digest(full_path)}"
+def product_stock_version_key(product_id: int) -> str:
+    """The key of the token a stock change of the product replaces."""
+    return f"pagecache:product-stock-version:{product_id}"
+
+
+def api_cache_key(*, full_path: str) -> str:
+    return f"pagecache:api:{digest(full_path)}"
+
+
+# The tokens read with a cached API answer (`api_answer_version`, `api_answer_is_current`).
+API_ANSWER_VERSION_KEYS = (API_VERSION_KEY, CATALOG_CONTENT_VERSION_KEY)
+
+
+def api_answer_version(tokens: dict, product_versions: dict | None) -> tuple | None:
+    """The version a cached API answer is stored under: the catalog's token (`tokens`, the
+    `API_ANSWER_VERSION_KEYS` read before the answer was rendered) or, for an answer that shows
+    the stock of the products `product_versions` only ({id: stock token read before their
+    rows}), the catalog's content token and those products' tokens. None: not to be stored."""
+    if product_versions is None:
+        catalog = tokens.get(API_VERSION_KEY)
+        return ("catalog", catalog) if catalog else None
+    content = tokens.get(CATALOG_CONTENT_VERSION_KEY)
+    if not content or not all(product_versions.values()):
+        return None
+    return ("products", content, tuple(sorted(product_versions.items())))
+
+
+def api_answer_is_current(version, found: dict) -> bool:
+    """Whether an answer stored under `version` may be served: `found` holds the current
+    `API_ANSWER_VERSION_KEYS`; the products' stock tokens are read here (one round trip)."""
+    if not version:
+        return False
+    if version[0] == "catalog":
+        return found.get(API_VERSION_KEY) == version[1]
+    _kind, content, products = version
+    if found.get(CATALOG_CONTENT_VERSION_KEY) != content:
+        return False
+    if not products:
+        return True
+    keys = {product_id: product_stock_version_key(product_id) for product_id, _ in products}
+    tokens = cache.get_many(list(keys.values()))
+    return all(tokens.get(keys[product_id]) == token for product_id, token in products)
 
 
 def api_cache_version() -> str:

@@ -91,15 +91,103 @@ def test_items_from_the_cache_are_the_bytes_of_a_fresh_render(shopper, products,
 
     assert again == first == fresh
     assert [item["title"] for item in json.loads(first)["items"]] == ["Enamel Mug", "Rain Jacket"]
-    # Again: the count and the page of ids, no read of what the items show (names quoted as
-    # PostgreSQL and SQLite quote them; MariaDB's backquotes read the same).
-    assert len(remembered) == 2
-    assert [sql.split(" FROM ")[0].replace("`", '"') for sql in remembered] == [
+    # Again: the count and the page of ids are kept per query (no page has a view
+    # restriction), and so is each product's item: no query at all.
+    assert remembered == []
+    assert len(rendered) > 2
+
+
+def test_with_a_view_restriction_the_page_of_ids_is_read_each_time(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=products.mug, restriction_type=PageViewRestriction.LOGIN
+        )
+    _listing(shopper)
+    body, again = _statements(shopper)
+
+    # Wagtail's read of the restrictions, the count and the page of ids (names quoted as
+    # PostgreSQL and SQLite quote them; MariaDB's backquotes read the same); the items still
+    # come from the cache.
+    assert len(again) == 3
+    assert "wagtailcore_pageviewrestriction" in again[0]
+    assert [sql.split(" FROM ")[0].replace("`", '"') for sql in again[1:]] == [
         'SELECT COUNT(*) AS "__count"',
         'SELECT "catalog_productpage"."page_ptr_id" AS "pk", '
         '"wagtailcore_page"."live_revision_id" AS "live_revision_id"',
     ]
-    assert len(rendered) > 2
+    assert [item["title"] for item in json.loads(body)["items"]] == ["Rain Jacket"]
+
+
+def test_a_stock_change_renders_again_only_the_items_of_its_product(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    _listing(shopper)
+    medium = products.jacket.variants.get(sku="RJ-M")
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+
+    body, statements = _statements(shopper)
+
+    items = {item["title"]: item for item in json.loads(body)["items"]}
+    assert items["Rain Jacket"]["availability"] == "sold_out"
+    assert items["Enamel Mug"]["availability"] == "in_stock"
+    # The page of ids is kept (the listing has no in-stock filter); one product is read.
+    product_reads = [
+        sql for sql in statements if 'FROM "catalog_productpage"' in sql.replace("`", '"')
+    ]
+    assert len(product_reads) == 1
+    assert "IN (%s)" in product_reads[0]
+
+
+def test_an_in_stock_listing_follows_every_stock_change(
+    shopper, products, django_capture_on_commit_callbacks
+):
+    url = f"{LISTING}&in_stock=true"
+    assert [item["title"] for item in _listing(shopper, url).json()["items"]] == [
+        "Enamel Mug",
+        "Rain Jacket",
+    ]
+    medium = products.jacket.variants.get(sku="RJ-M")
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+
+    data = _listing(shopper, url).json()
+    assert data["meta"]["total_count"] == 1
+    assert [item["title"] for item in data["items"]] == ["Enamel Mug"]
+    assert [item["title"] for item in _listing(type(shopper)(), url).json()["items"]] == [
+        "Enamel Mug"
+    ]
+
+
+def test_an_anonymous_answer_is_retired_by_the_stock_of_the_products_it_lists_only(
+    client, settings, products, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    mugs = f"{LISTING}&vendor={products.mug.vendor_id}"
+    both = LISTING
+    for url in (mugs, both):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    medium = products.jacket.variants.get(sku="RJ-M")
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+
+    kept, retired = client.get(mugs), client.get(both)
+    assert kept["X-Page-Cache"] == "hit"
+    assert [item["title"] for item in kept.json()["items"]] == ["Enamel Mug"]
+    assert retired["X-Page-Cache"] == "miss"
+    (jacket,) = [item for item in retired.json()["items"] if item["title"] == "Rain Jacket"]
+    assert jacket["availability"] == "sold_out"
+
+    # A change the mug shows besides its stock (its price) retires both.
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(products.mug, price=Decimal("12.00"))
+    again = client.get(mugs)
+    assert again["X-Page-Cache"] == "miss"
+    assert [item["price"] for item in again.json()["items"]] == ["12.00"]
 
 
 def test_another_indent_or_field_selection_gives_the_same_items(shopper, products):
