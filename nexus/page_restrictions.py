@@ -21,15 +21,21 @@ from wagtail.signals import post_page_move
 from nexus.versioned_cache import remembered, retire
 
 VERSION_KEY = "view-restrictions:version"
+SECTIONS_KEY = "view-restrictions:sections"
 SECONDS = 3600
 
 
-def restricted_sections() -> list[tuple[str, int]]:
+def restricted_sections(found: dict | None = None) -> list[tuple[str, int]]:
     """(path, depth) of every page with a view restriction: the sections of the tree that are
-    not public, from the cache."""
+    not public, from the cache. `found`: what a caller's `cache.get_many` read of
+    `VERSION_KEY` and `SECTIONS_KEY` along with its own keys, to spare the round trip."""
+    if found:
+        entry, version = found.get(SECTIONS_KEY), found.get(VERSION_KEY)
+        if entry is not None and version is not None and entry[0] == version:
+            return entry[1]
     return remembered(
         VERSION_KEY,
-        "view-restrictions:sections",
+        SECTIONS_KEY,
         lambda: list(
             PageViewRestriction.objects.values_list("page__path", "page__depth").distinct()
         ),

@@ -39,6 +39,7 @@ from catalog.cache import (
     product_stock_version_key,
 )
 from catalog.models import ProductPage
+from nexus.page_restrictions import SECTIONS_KEY as RESTRICTED_SECTIONS_KEY
 from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
 from nexus.versioned_cache import current, remembered_each
 
@@ -154,14 +155,15 @@ def listing_page(*, view, compute: Callable[[], tuple[int, list]]) -> tuple[int,
         ).hexdigest()
     )
     try:
-        found = cache.get_many([*version_keys, key])
+        # The restricted sections in the same round trip (`any_restricted`).
+        found = cache.get_many([*version_keys, RESTRICTED_SECTIONS_KEY, key])
         tokens = [found.get(name) or current(name) for name in version_keys]
     except Exception:
         logger.warning("Cache unavailable reading %s; computing it.", key, exc_info=True)
         return compute()
     # Asked after the tokens are read, and the same answer the view filters with: a
     # restriction added since retires what is stored under them.
-    if view.any_restricted() or not all(tokens):
+    if view.any_restricted(found) or not all(tokens):
         return compute()
     version = ":".join(tokens)
     entry = found.get(key)

@@ -162,11 +162,12 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
         self.get_serializer_class()
         return self.paginator.total_count, rows
 
-    def any_restricted(self) -> bool:
-        """Whether any page has a view restriction (read once per request, from the cache):
-        then Wagtail decides for each request which pages it sees."""
+    def any_restricted(self, found: dict | None = None) -> bool:
+        """Whether any page has a view restriction (read once per request, from the cache,
+        or from `found`: see `restricted_sections`): then Wagtail decides for each request
+        which pages it sees."""
         if not hasattr(self, "_any_restricted"):
-            self._any_restricted = bool(restricted_sections())
+            self._any_restricted = bool(restricted_sections(found))
         return self._any_restricted
 
     def get_base_queryset(self):

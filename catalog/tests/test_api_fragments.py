@@ -333,3 +333,19 @@ def test_a_view_restriction_still_decides_per_request(
     assert [item["title"] for item in _listing(shopper, **signed_in).json()["items"]] == both
     assert [item["title"] for item in _listing(shopper).json()["items"]] == jacket
     assert [item["title"] for item in _listing(type(client)()).json()["items"]] == jacket
+
+
+def test_a_product_published_or_moved_into_a_filter_is_in_the_next_answer(
+    shopper, products, vendor, django_capture_on_commit_callbacks
+):
+    by_vendor = f"{LISTING}&vendor={vendor.pk}"
+    assert [item["title"] for item in _listing(shopper, by_vendor).json()["items"]] == [
+        "Rain Jacket"
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(vendor=vendor, title="Wool Hat", price="20.00")
+
+    data = _listing(shopper, by_vendor).json()
+    assert data["meta"]["total_count"] == 2
+    assert [item["title"] for item in data["items"]] == ["Wool Hat", "Rain Jacket"]
+    assert _listing(shopper).json()["meta"]["total_count"] == 3
