@@ -23,7 +23,7 @@ from commerce.exceptions import (
     ProductUnavailable,
 )
 from commerce.models import Cart, Order, OrderLine, OrderStatusChange
-from commerce.selectors import cart_summary
+from commerce.selectors import CartSummary, cart_summary, order_details_set
 from nexus.prepared import PreparedLookup
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
@@ -130,6 +130,7 @@ def checkout_complete(
     address_id: int | None = None,
     address: Mapping | None = None,
     save_address: bool = False,
+    with_details: bool = False,
 ) -> Order:
     """Place an order (pending payment) for everything in `cart`; returns the order.
 
@@ -138,10 +139,16 @@ def checkout_complete(
 
     Validates the shipping address (a saved `address_id` of the user, or `address` fields),
     re-prices every line from the published variant and product rows, refuses lines that are no
-    longer purchasable, reserves stock for every line through `catalog.inventory.stock_reserve`
-    (conditional updates in ascending variant id order, all or nothing), creates the order with
-    snapshot lines and shipping per vendor, records the status history and empties the cart —
-    all in one transaction. The order expires after ORDER_PAYMENT_TIMEOUT_MINUTES.
+    longer purchasable, creates the order with snapshot lines and shipping per vendor, records
+    the status history, empties the cart and, last, reserves stock for every line through
+    `catalog.inventory.stock_reserve` (conditional updates in ascending variant id order, all
+    or nothing; the stock rows stay locked only from there to the commit) — all in one
+    transaction. The order expires after ORDER_PAYMENT_TIMEOUT_MINUTES.
+
+    With `with_details`, an order placed now comes back with its lines and status history as
+    written (`order_details_set`), for an answer that shows them without reading them back
+    (details read once are not read again: a caller that changes the order afterwards reads it
+    afresh); an order placed earlier with the key comes back without them.
 
     Idempotent: with the same `idempotency_key` the same user gets the order already placed and
     nothing is reserved again (looked up under the cart lock, before anything else is read).
@@ -169,6 +176,7 @@ def checkout_complete(
                 address_id=address_id,
                 address=address,
                 save_address=save_address,
+                with_details=with_details,
             )
         except OperationalError as error:
             if attempt == attempts or not _is_deadlock(error):
@@ -184,21 +192,22 @@ def _is_deadlock(error: OperationalError) -> bool:
     )
 
 
-def _checkout_once(*, user, cart, idempotency_key, address_id, address, save_address) -> Order:
+def _checkout_once(
+    *, user, cart, idempotency_key, address_id, address, save_address, with_details
+) -> Order:
     try:
         with transaction.atomic():
-            order, shipping = _place_order(
+            order, lines, placed = _place_order(
                 user=user,
                 cart=cart,
                 idempotency_key=idempotency_key,
                 address_id=address_id,
                 address=address,
+                save_address=save_address,
             )
-            if save_address and address_id is None and shipping is not None:
-                from accounts.services import address_create
-
-                address_create(user=user, **dataclasses.asdict(shipping))
-            return order
+        if with_details and placed is not None:
+            order_details_set(order, lines=lines, status_changes=[placed])
+        return order
     except IntegrityError:
         # A concurrent checkout with the same key committed first: answer with its order.
         if idempotency_key:
@@ -218,16 +227,17 @@ def _order_with_key(*, user_id: int, idempotency_key: str) -> Order | None:
 
 
 def _place_order(
-    *, user, cart: Cart, idempotency_key, address_id, address
-) -> tuple[Order, ShippingAddress | None]:
-    """The order and the address it was placed with now (None: an earlier attempt with this
-    key placed it, and it is returned whatever was sent this time)."""
+    *, user, cart: Cart, idempotency_key, address_id, address, save_address
+) -> tuple[Order, list[OrderLine], OrderStatusChange | None]:
+    """The order placed now with its lines and first status row as written, or the order an
+    earlier attempt with this key placed (returned whatever was sent this time) and no
+    details."""
     cart_lock(cart=cart)
     if idempotency_key:
         # Read under the cart lock: a retry that waited for the first attempt sees its order.
         existing = _order_with_key(user_id=user.pk, idempotency_key=idempotency_key)
         if existing is not None:
-            return existing, None
+            return existing, [], None
     shipping = _address_for(user=user, address_id=address_id, address=address)
     summary = cart_summary(cart=cart)
     if summary.is_empty:
@@ -235,9 +245,24 @@ def _place_order(
     unavailable = [line.unavailable_reason for line in summary.lines if line.unavailable_reason]
     if unavailable:
         raise ProductUnavailable(" ".join(unavailable) + " Remove it from your cart to check out.")
-    inventory.stock_reserve(quantities={line.variant.pk: line.quantity for line in summary.lines})
+    order, lines, placed = _order_create(
+        user=user, summary=summary, shipping=shipping, idempotency_key=idempotency_key
+    )
+    cart.lines.all().delete()
+    if save_address and address_id is None:
+        from accounts.services import address_create
 
-    now = timezone.now()
+        address_create(user=user, **dataclasses.asdict(shipping))
+    # Last: a reserved stock row stays locked until the commit, and other checkouts of the
+    # variant wait for it, so nothing else runs in between. A shortage rolls back all above.
+    inventory.stock_reserve(quantities={line.variant.pk: line.quantity for line in summary.lines})
+    return order, lines, placed
+
+
+def _order_create(
+    *, user, summary: CartSummary, shipping: ShippingAddress, idempotency_key
+) -> tuple[Order, list[OrderLine], OrderStatusChange]:
+    """The order of the priced cart with its snapshot lines and its first status row."""
     order = Order.objects.create(
         user=user,
         email=user.email,
@@ -254,9 +279,9 @@ def _place_order(
         shipping_country=shipping.country,
         shipping_phone=shipping.phone,
         idempotency_key=idempotency_key,
-        expires_at=now + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
+        expires_at=timezone.now() + timedelta(minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES),
     )
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order,
@@ -274,8 +299,7 @@ def _place_order(
             for line in summary.lines
         ]
     )
-    OrderStatusChange.objects.create(
+    placed = OrderStatusChange.objects.create(
         order=order, from_status="", to_status=order.status, actor=user, note="Order placed."
     )
-    cart.lines.all().delete()
-    return order, shipping
+    return order, lines, placed

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commerce.api.common import CART_TOKEN_PARAMETER, IDEMPOTENCY_KEY_PARAMETER, request_cart
+from commerce.api.payloads import order_payload
 from commerce.api.serializers import (
     CheckoutInputSerializer,
     OrderSerializer,
@@ -17,7 +18,7 @@ from commerce.checkout import checkout_complete
 from commerce.exceptions import InvalidIdempotencyKey
 from commerce.models import Order
 from commerce.orders import order_cancel
-from commerce.selectors import order_get_for_user, orders_for_user
+from commerce.selectors import order_details_load, order_get_for_user, orders_for_user
 from nexus.openapi import error_response, error_responses
 from nexus.throttling import WriteScopedRateThrottle
 
@@ -69,9 +70,10 @@ class CheckoutView(APIView):
             idempotency_key=key,
             address_id=data.validated_data.get("address_id"),
             address=data.validated_data.get("shipping_address"),
+            with_details=True,
         )
-        order = order_get_for_user(user=request.user, number=order.number)
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        # Placed now, it carries its lines and history as written: nothing is read back.
+        return Response(order_payload(order_details_load(order)), status=status.HTTP_201_CREATED)
 
 
 class OrderListView(ListAPIView):
@@ -98,7 +100,7 @@ class OrderDetailView(APIView):
         tags=["orders"],
     )
     def get(self, request, number: str):
-        return Response(OrderSerializer(order_get_for_user(user=request.user, number=number)).data)
+        return Response(order_payload(order_get_for_user(user=request.user, number=number)))
 
 
 class OrderCancelView(APIView):
@@ -115,4 +117,4 @@ class OrderCancelView(APIView):
     def post(self, request, number: str):
         order = order_get_for_user(user=request.user, number=number)
         order_cancel(order=order, actor=request.user)
-        return Response(OrderSerializer(order_get_for_user(user=request.user, number=number)).data)
+        return Response(order_payload(order_get_for_user(user=request.user, number=number)))

@@ -1,7 +1,14 @@
 """Shape selector results (dataclasses) into the dicts the output serializers render."""
 
+from rest_framework.fields import DateTimeField
+
 from catalog.money import money
+from commerce.models import Order
 from commerce.selectors import CartSummary, WishlistEntry
+
+# Renders a date-time as the serializers' DateTimeField does (ISO 8601 in the current time
+# zone); a field of no serializer, used for its `to_representation` alone.
+_DATETIME = DateTimeField()
 
 
 def _vendor(vendor):
@@ -81,4 +88,65 @@ def wishlist_payload(entry: WishlistEntry, request) -> dict:
         "is_available": entry.is_available,
         "variants": [_variant(variant) for variant in entry.variants],
         "created_at": entry.item.created_at,
+    }
+
+
+def _datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def order_payload(order: Order) -> dict:
+    """The order as `OrderSerializer` renders it (the answer of checkout and of an order's
+    endpoints), built directly as `cart_payload` is; needs its details read
+    (`commerce.selectors.order_details_load`)."""
+    return {
+        "number": str(order.number),
+        "status": str(order.status),
+        "currency": str(order.currency),
+        "subtotal": _amount(order.subtotal),
+        "shipping_total": _amount(order.shipping_total),
+        "total": _amount(order.total),
+        "created_at": _datetime(order.created_at),
+        "paid_at": _datetime(order.paid_at),
+        "expires_at": _datetime(order.expires_at),
+        "is_cancellable": bool(order.is_cancellable),
+        "email": str(order.email),
+        "shipping_address": {
+            "full_name": str(order.shipping_name),
+            "line1": str(order.shipping_line1),
+            "line2": str(order.shipping_line2),
+            "city": str(order.shipping_city),
+            "postal_code": str(order.shipping_postal_code),
+            "country": str(order.shipping_country),
+            "phone": str(order.shipping_phone),
+        },
+        "lines": [
+            {
+                "id": line.pk,
+                "product_id": line.product_id,
+                "variant_id": line.variant_id,
+                "vendor_id": line.vendor_id,
+                "vendor_name": str(line.vendor_name),
+                "product_title": str(line.product_title),
+                "variant_label": str(line.variant_label),
+                "sku": str(line.sku),
+                "unit_price": _amount(line.unit_price),
+                "quantity": int(line.quantity),
+                "line_total": _amount(line.line_total),
+                "shipped_at": _datetime(line.shipped_at),
+                "carrier": str(line.carrier),
+                "tracking_number": str(line.tracking_number),
+                "refunded_quantity": int(line.refunded_quantity),
+            }
+            for line in order.lines.all()
+        ],
+        "status_history": [
+            {
+                "from_status": str(change.from_status),
+                "to_status": str(change.to_status),
+                "note": str(change.note),
+                "created_at": _datetime(change.created_at),
+            }
+            for change in order.status_changes.all()
+        ],
     }

@@ -19,7 +19,12 @@ from commerce.selectors.cart import (
     cart_of_user,
     cart_summary,
 )
-from commerce.selectors.orders import order_get_for_user, orders_for_user
+from commerce.selectors.orders import (
+    order_details_load,
+    order_details_set,
+    order_get_for_user,
+    orders_for_user,
+)
 from commerce.selectors.purchase import (
     live_product_ids,
     purchasable_product_ids,
@@ -41,6 +46,8 @@ __all__ = [
     "cart_of_user",
     "cart_summary",
     "live_product_ids",
+    "order_details_load",
+    "order_details_set",
     "order_get_for_user",
     "orders_for_user",
     "purchasable_product_ids",

@@ -88,6 +88,40 @@ def test_checkout_places_order_with_snapshot_lines(shop, shopper, address_data):
     ]
 
 
+def test_with_details_the_placed_order_carries_its_lines_and_history_as_written(
+    shop, shopper, address_data, django_assert_num_queries
+):
+    v = shop.variants
+    cart = _cart_with(shopper, {v["mug"]: 2, v["lamp"]: 1})
+
+    order = checkout_complete(
+        user=shopper, cart=cart, idempotency_key="d", address=address_data, with_details=True
+    )
+
+    with django_assert_num_queries(0):
+        lines = [(line.sku, line.quantity, line.line_total) for line in order.lines.all()]
+        history = [(c.from_status, c.to_status, c.actor) for c in order.status_changes.all()]
+    assert lines == list(
+        OrderLine.objects.filter(order=order)
+        .order_by("pk")
+        .values_list("sku", "quantity", "line_total")
+    )
+    assert history == [("", Order.Status.PENDING_PAYMENT, shopper)]
+    # Without it (and for an order placed earlier with the key) nothing is prefetched.
+    again = checkout_complete(
+        user=shopper, cart=cart, idempotency_key="d", address=address_data, with_details=True
+    )
+    assert again.pk == order.pk
+    assert not hasattr(again, "_prefetched_objects_cache")
+    plain = checkout_complete(
+        user=shopper,
+        cart=_cart_with(shopper, {v["mug"]: 1}),
+        idempotency_key="e",
+        address=address_data,
+    )
+    assert not hasattr(plain, "_prefetched_objects_cache")
+
+
 def test_order_survives_product_edits(shop, shopper, address_data):
     order = checkout_complete(
         user=shopper,

@@ -196,3 +196,66 @@ def test_a_nested_field_error_is_named_with_dots_as_the_schema_documents(shopper
     }
     assert not Order.objects.exists()
     assert stock_of(shop.variants["mug"]) == 10
+
+
+def test_checkout_answers_the_order_exactly_as_it_is_read_back(shopper_api, shopper, shop):
+    # Checkout answers with the order as it wrote it, without reading it back; the order's
+    # endpoint reads it back. Both give the same answer, which is what the documented
+    # serializer renders of the order read afresh.
+    from commerce.api.serializers import OrderSerializer
+    from commerce.selectors import order_get_for_user
+
+    _fill(shopper_api, shop.variants["mug"], 2)
+    _fill(shopper_api, shop.variants["shirt_m"], 1)
+    _fill(shopper_api, shop.variants["lamp"], 1)
+
+    placed = _checkout(shopper_api, key="read-back").json()
+
+    assert [line["sku"] for line in placed["lines"]] == [
+        shop.variants[name].sku for name in ("mug", "shirt_m", "lamp")
+    ]
+    assert [line["id"] for line in placed["lines"]] == sorted(
+        line["id"] for line in placed["lines"]
+    )
+    assert shopper_api.get(f"/api/v1/orders/{placed['number']}/").json() == placed
+    order = order_get_for_user(user=shopper, number=placed["number"])
+    assert OrderSerializer(order).data == placed
+    # A retry with the key answers the same, read from the database this time.
+    assert _checkout(shopper_api, key="read-back").json() == placed
+
+
+def test_order_answer_is_exactly_what_its_documented_serializer_renders(shopper_api, shopper, shop):
+    # Paid, a line shipped, partly refunded and its variant deleted since (null ids), a
+    # history of two rows: the order's answer is built without the serializer (`order_payload`)
+    # and equals what the serializer renders, nulls and date-times included.
+    from django.utils import timezone
+
+    from commerce.api.serializers import OrderSerializer
+    from commerce.models import OrderLine, OrderStatusChange
+    from commerce.selectors import order_get_for_user
+
+    _fill(shopper_api, shop.variants["mug"], 2)
+    _fill(shopper_api, shop.variants["lamp"], 1)
+    number = _checkout(shopper_api).json()["number"]
+    order = Order.objects.get(number=number)
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, paid_at=now)
+    OrderStatusChange.objects.create(
+        order=order, from_status="pending_payment", to_status="paid", note="Paid."
+    )
+    line = order.lines.order_by("pk").first()
+    OrderLine.objects.filter(pk=line.pk).update(
+        shipped_at=now, carrier="DHL", tracking_number="T-1", refunded_quantity=1, variant=None
+    )
+
+    body = shopper_api.get(f"/api/v1/orders/{number}/").json()
+
+    assert body["status"] == "paid" and body["is_cancellable"] is False
+    assert body["paid_at"] is not None
+    assert body["lines"][0]["variant_id"] is None
+    assert body["lines"][0]["refunded_quantity"] == 1
+    assert [change["to_status"] for change in body["status_history"]] == [
+        "pending_payment",
+        "paid",
+    ]
+    assert OrderSerializer(order_get_for_user(user=shopper, number=number)).data == body
