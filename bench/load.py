@@ -8,9 +8,11 @@ What it does, in order:
 1. creates a throw-away PostgreSQL database next to the one DATABASE_URL names (its name plus
    `_bench`), migrates it, seeds the demo shop with `seed_demo --products N`, collects static
    files, and makes a logged-in shopper with a cart (a session cookie and a JWT);
-2. starts gunicorn (2 sync workers) on loopback with production settings (`bench/settings.py`:
-   production plus the bench URLconf holding the bare view), Redis from REDIS_URL under a key
-   prefix of its own, persistent database connections as production configures them;
+2. starts gunicorn (2 sync workers, as deployed, unless `--workers`/`--threads` say otherwise:
+   one server for the ceiling and every figure alike) on loopback with production settings
+   (`bench/settings.py`: production plus the bench URLconf holding the bare view), Redis from
+   REDIS_URL under a key prefix of its own, persistent database connections as production
+   configures them;
 3. checks every URL answers 200 (and that the cached ones are served from the page cache);
 4. drives each URL with wrk for `--seconds`, the ceiling first, `--repetitions` times
    (interleaved, so drift hits every figure alike; between figures it waits until the server
@@ -435,7 +437,7 @@ def report(figures, *, args, info, setup, rss, started, checkouts) -> str:
         "",
         f"- machine: {info['cpu']}, {os.getloadavg()[0]:.1f} at the end); {info['system']}",
         f"- software: {info['software']}",
-        f"- server: gunicorn, 2 sync workers, production settings (`bench/settings.py`), "
+        f"- server: gunicorn, {server_config(args)}, production settings (`bench/settings.py`), "
         f"PostgreSQL and Redis on loopback, CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}",
         f"- load: wrk, 1 thread, {args.connections} connections, {args.seconds}s per figure, "
         f"{args.repetitions} repetitions (interleaved)",
@@ -479,6 +481,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="report file (default bench/results/<date>.md)")
     parser.add_argument("--no-write", action="store_true", help="print the report only")
     parser.add_argument("--note", default="", help="a line added to the report")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers (the deployment runs 2)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker: more than 1 runs gthread workers instead of sync ones",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -530,12 +541,19 @@ def prepare_database(manage: list, env: dict, args: argparse.Namespace, name: st
     return json.loads(re.search(r"BENCH=(.*)", setup_output).group(1))
 
 
-def start_server(env: dict) -> tuple[subprocess.Popen, str]:
+def server_config(args: argparse.Namespace) -> str:
+    kind = f"gthread workers of {args.threads} threads" if args.threads > 1 else "sync workers"
+    return f"{args.workers} {kind}"
+
+
+def start_server(env: dict, args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     """gunicorn on a free loopback port, answering; returns it and its base URL."""
     port = free_port()
+    worker_class = ["gthread", "--threads", str(args.threads)] if args.threads > 1 else ["sync"]
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", "2"]
-        + ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [PYTHON, "-m", "gunicorn", "nexus.wsgi:application", "--workers", str(args.workers)]
+        + ["--worker-class", *worker_class]
+        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=REPOSITORY,
         env=env,
         start_new_session=True,
@@ -683,7 +701,7 @@ def main() -> None:
     try:
         recreate_database(maintenance_url, database_name)
         setup = prepare_database(manage, env, args, database_name)
-        server, base = start_server(env)
+        server, base = start_server(env, args)
         session = {"Cookie": setup["session_cookie"]}
         jwt = {"Authorization": f"Bearer {setup['access_token']}"}
         figures = bench_figures(setup, session, jwt)
