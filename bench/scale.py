@@ -165,6 +165,11 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="report file")
     parser.add_argument("--no-write", action="store_true", help="print the report only")
     parser.add_argument("--note", default="", help="a line added to the report")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="leave the largest catalog's database (name printed) for EXPLAIN and profiles",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
         raise SystemExit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench runs on both.")
@@ -208,7 +213,10 @@ def main() -> None:
             results.append(result)
             print("done", flush=True)
     finally:
-        clean_up(manage, env, workdir, maintenance_url, database_name)
+        if args.keep_database:
+            print(f"kept the database {database_name}", flush=True)
+        else:
+            clean_up(manage, env, workdir, maintenance_url, database_name)
     text = report(results, seeding, args=args, info=info, started=started)
     print()
     print(text)

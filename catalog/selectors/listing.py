@@ -59,8 +59,21 @@ def product_search_ids(*, query: str, ranked: bool = True) -> list[int]:
     )
     # only("id"): the ids are all that is needed here; the listing loads its page of cards.
     results = ProductPage.objects.live().only("id").search(query, order_by_relevance=ranked)
-    found = [page.pk for page in results[:SEARCH_MAX_RESULTS]]
+    found = search_result_ids(results[:SEARCH_MAX_RESULTS])
     return (exact + [pk for pk in found if pk not in exact])[:SEARCH_MAX_RESULTS]
+
+
+def search_result_ids(results) -> list[int]:
+    """The ids of search `results`, in their order.
+
+    The database backends' results are a queryset (`get_queryset`, what they iterate): its ids
+    are read as values. Making a page object of each result costs far more than the search at a
+    thousand results (a Wagtail page's constructor sets up its inline relations), and the
+    listing only needs the ids. Other backends' results are iterated."""
+    get_queryset = getattr(results, "get_queryset", None)
+    if get_queryset is None:
+        return [page.pk for page in results]
+    return list(get_queryset().values_list("pk", flat=True))
 
 
 def products_filter(

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import ProductGalleryImage, ProductPage, ProductVariant
+from catalog.selectors.listing import search_result_ids
 from catalog.tests.conftest import make_image
 from catalog.tests.factories import make_product
 from vendors.models import Vendor
@@ -199,6 +200,20 @@ def test_search_orders_by_relevance_with_a_query(client, shop):
     titles = product_titles(client.get("/search/?q=mug&ordering=relevance"))
 
     assert set(titles) == {"Mug Mug Mug", "Enamel Mug"}
+
+
+@pytest.mark.search
+@pytest.mark.parametrize("ranked", [True, False], ids=["by relevance", "unranked"])
+def test_search_result_ids_are_the_results_in_their_order(shop, ranked):
+    for number in range(3):
+        make_product(vendor=shop.other, title=f"Mug {'Mug ' * number}{number}")
+    results = ProductPage.objects.live().only("id").search("mug", order_by_relevance=ranked)
+
+    ids = search_result_ids(results[:1000])
+
+    assert ids == [page.pk for page in results[:1000]]
+    assert len(ids) == 4 and len(set(ids)) == 4
+    assert search_result_ids(results[:2]) == ids[:2]
 
 
 def test_search_page_with_bad_filters_answers_200_with_messages(client, shop):
