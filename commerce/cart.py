@@ -3,13 +3,15 @@
 Lines point at variants. A line's quantity is 1..settings.CART_MAX_LINE_QUANTITY and never more
 than is in stock when it is added or changed; a product that is unpublished, private, sold out or
 sold by a suspended vendor cannot be added. Prices are not kept here (see `cart_summary`).
-Every write locks the cart row first, so concurrent requests on one cart serialise.
+Every write locks the cart row first (a line change by updating its `updated_at`, which takes
+the lock), so concurrent requests on one cart serialise.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from commerce.exceptions import (
     CartLineNotFound,
@@ -75,6 +77,16 @@ def cart_lock(*, cart: Cart) -> None:
     gone."""
     if not _CART_LOCK.rows(cart_id=cart.pk):
         raise Cart.DoesNotExist("Cart matching query does not exist.")
+
+
+def _cart_lock_touched(*, cart: Cart) -> None:
+    """`cart_lock`, taken by the write that marks the cart changed now (`updated_at`): an
+    UPDATE locks the row until the transaction ends as SELECT ... FOR UPDATE does, so a cart
+    write needs one statement for both. Raises `Cart.DoesNotExist` when the row is gone."""
+    now = timezone.now()
+    if not Cart.objects.filter(pk=cart.pk).update(updated_at=now):
+        raise Cart.DoesNotExist("Cart matching query does not exist.")
+    cart.updated_at = now
 
 
 _LINE_OF_VARIANT = PreparedLookup(CartLine, cart_id=int, variant_id=int)
@@ -148,7 +160,7 @@ def cart_line_add(*, cart: Cart, variant_id, quantity) -> CartLine:
     quantity = quantity_validate(quantity)
     variant = _purchasable_variant(variant_id)
     with transaction.atomic():
-        cart_lock(cart=cart)
+        _cart_lock_touched(cart=cart)
         line = _line_of_variant(cart, variant.pk)
         in_cart = line.quantity if line else 0
         wanted = in_cart + quantity
@@ -163,7 +175,6 @@ def cart_line_add(*, cart: Cart, variant_id, quantity) -> CartLine:
         else:
             line.quantity = wanted
             line.save(update_fields=["quantity"])
-        cart.save(update_fields=["updated_at"])
     return line
 
 
@@ -191,31 +202,28 @@ def cart_line_quantity_set(*, cart: Cart, line_id, quantity) -> CartLine:
     """
     quantity = quantity_validate(quantity)
     with transaction.atomic():
-        cart_lock(cart=cart)
+        _cart_lock_touched(cart=cart)
         line = _line_of(cart, line_id)
         if quantity > line.quantity:
             variant = _purchasable_variant(line.variant_id)
             _check_stock(variant, quantity)
         line.quantity = quantity
         line.save(update_fields=["quantity"])
-        cart.save(update_fields=["updated_at"])
     return line
 
 
 def cart_line_remove(*, cart: Cart, line_id) -> None:
     """Remove a line. Raises `CartLineNotFound` (404) for a line not in this cart."""
     with transaction.atomic():
-        cart_lock(cart=cart)
+        _cart_lock_touched(cart=cart)
         _line_of(cart, line_id).delete()
-        cart.save(update_fields=["updated_at"])
 
 
 def cart_clear(*, cart: Cart) -> None:
     """Remove every line of the cart."""
     with transaction.atomic():
-        cart_lock(cart=cart)
+        _cart_lock_touched(cart=cart)
         cart.lines.all().delete()
-        cart.save(update_fields=["updated_at"])
 
 
 def cart_merge(*, source: Cart, target: Cart) -> Cart:

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from commerce.tests.conftest import ADDRESS
 
 CART_READ_QUERIES = 3
-CART_ADD_QUERIES = 10
+CART_ADD_QUERIES = 9
 CHECKOUT_QUERIES = 12
 
 
@@ -40,8 +40,9 @@ def _cart_add_and_checkout(api, variant, key: str):
 
 def test_cart_add_and_checkout(shopper_api, shop):
     # Cart add: user, cart, the variant with its product, vendor, stock and view restriction,
-    # the cart lock, the variant's line, its insert, the cart's timestamp (between a savepoint
-    # and its release here, inside the test's transaction), then the cart read as above.
+    # the cart lock taken by the update of the cart's timestamp (one statement for both), the
+    # variant's line, its insert (between a savepoint and its release here, inside the test's
+    # transaction), then the cart read as above.
     # Checkout: user, cart, savepoint, the cart lock, an earlier order with the key, the lines
     # joined as above, the order, its lines in one insert, its status history, the cart's lines
     # deleted, one conditional stock update per variant (last, so the stock rows are locked
