@@ -9,33 +9,24 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from catalog.models import ProductPage, Stock
-from catalog.tests.factories import make_product
 from commerce.models import Order, OrderLine
-from commerce.tests.factories import make_order
+from conftest import shared_layer
 from vendors.models import Vendor
 from vendors.services import vendor_group_permissions
-from vendors.tests.conftest import SHOPPER_ADDRESS
+from vendors.tests.conftest import vendor_order_read, vendor_order_rows
+
+
+@shared_layer(after=("vendor_pair_rows",))
+def vendor_admin_shop_rows(rows) -> dict:
+    return vendor_order_rows(rows["vendor_pair_rows"], stock_a=2, stock_b=1)
 
 
 @pytest.fixture
-def shop(vendor_a, vendor_b, owner_a, client):
-    product_a = make_product(vendor=vendor_a, title="Alpha Mug", price="12.00", stock=2)
-    product_b = make_product(vendor=vendor_b, title="Beta Bowl", price="20.00", stock=1)
-    shopper = UserFactory(email="shopper@example.com")
-    order = make_order(user=shopper, items=[(product_a, 2), (product_b, 1)], **SHOPPER_ADDRESS)
+def shop(vendor_a, vendor_b, owner_a, client, vendor_admin_shop_rows):
+    """Alpha Mug (stock 2) of vendor A, Beta Bowl (stock 1) of vendor B, a shopper's order of
+    2 mugs and a bowl; `client` is logged in as A's owner."""
     client.force_login(owner_a)
-    return type(
-        "Shop",
-        (),
-        {
-            "client": client,
-            "product_a": product_a,
-            "product_b": product_b,
-            "order": order,
-            "line_a": order.lines.get(vendor=vendor_a),
-            "line_b": order.lines.get(vendor=vendor_b),
-        },
-    )
+    return vendor_order_read(vendor_admin_shop_rows, client)
 
 
 def _line_state(line):

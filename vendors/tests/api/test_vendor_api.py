@@ -8,38 +8,24 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.models import Stock
-from catalog.tests.factories import make_product
 from commerce.models import Order, OrderLine
-from commerce.tests.factories import make_order
+from conftest import shared_layer
 from vendors.services import vendor_suspend
-from vendors.tests.conftest import SHOPPER_ADDRESS, authenticate
+from vendors.tests.conftest import authenticate, vendor_order_read, vendor_order_rows
 
 BASE = "/api/v1/vendor/"
 
 
+@shared_layer(after=("vendor_pair_rows",))
+def vendor_api_shop_rows(rows) -> dict:
+    return vendor_order_rows(rows["vendor_pair_rows"], stock_a=5, stock_b=7)
+
+
 @pytest.fixture
-def shop(vendor_a, vendor_b, owner_a, api_client):
-    product_a = make_product(vendor=vendor_a, title="Alpha Mug", price="12.00", stock=5)
-    product_b = make_product(vendor=vendor_b, title="Beta Bowl", price="20.00", stock=7)
-    shopper = UserFactory(email="shopper@example.com")
-    order = make_order(user=shopper, items=[(product_a, 2), (product_b, 1)], **SHOPPER_ADDRESS)
-    line_a = order.lines.get(vendor=vendor_a)
-    line_b = order.lines.get(vendor=vendor_b)
-    authenticate(api_client, owner_a)
-    return type(
-        "Shop",
-        (),
-        {
-            "client": api_client,
-            "product_a": product_a,
-            "product_b": product_b,
-            "sku_a": product_a.variants.get().sku,
-            "sku_b": product_b.variants.get().sku,
-            "order": order,
-            "line_a": line_a,
-            "line_b": line_b,
-        },
-    )
+def shop(vendor_a, vendor_b, owner_a, api_client, vendor_api_shop_rows):
+    """Alpha Mug (stock 5) of vendor A, Beta Bowl (stock 7) of vendor B, a shopper's order of
+    2 mugs and a bowl; `client` is the API client of A's owner."""
+    return vendor_order_read(vendor_api_shop_rows, authenticate(api_client, owner_a))
 
 
 def _line_state(line):
