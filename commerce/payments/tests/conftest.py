@@ -6,7 +6,9 @@ conftest.py, shared with the GraphQL tests.
 
 import pytest
 
+from commerce.models import Order
 from commerce.payments.tests.support import make_reserved_order
+from conftest import shared_layer
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +47,14 @@ def paid_notifications(monkeypatch):
     return calls
 
 
+@shared_layer(after=("site_tree_rows",))
+def reserved_order_rows(rows) -> dict[str, int]:
+    return {"order": make_reserved_order().pk}
+
+
 @pytest.fixture
-def order_factory(site_tree):
-    return make_reserved_order
+def reserved_order(site_tree, reserved_order_rows):
+    """`make_reserved_order()`'s order, awaiting payment: 2 x 12.50 and 1 x 5.00 (each line a
+    product of its own vendor, 10 in stock before the reservation), shipping 4.00, in EUR.
+    Built once for the tests that follow and ask for it; each test's changes are rolled back."""
+    return Order.objects.get(pk=reserved_order_rows["order"])

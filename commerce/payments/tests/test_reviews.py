@@ -35,9 +35,11 @@ def editor():
 
 
 @pytest.fixture
-def late_order(site_tree, dummy_settings, django_capture_on_commit_callbacks, paid_notifications):
+def late_order(
+    reserved_order, dummy_settings, django_capture_on_commit_callbacks, paid_notifications
+):
     """A cancelled order (its window expired) whose dummy payment then succeeded."""
-    order = make_reserved_order()
+    order = reserved_order
     payment = Payment.objects.create(
         order=order, provider="dummy", attempt=1, amount=order.total, currency="EUR"
     )
@@ -203,8 +205,8 @@ def test_editors_resolve_flagged_orders_in_the_admin(
     assert client.get(url)["Location"] != url  # not an editor: sent away
 
 
-def test_a_cancellation_waits_for_a_payment_in_flight(site_tree, dummy_settings):
-    order = make_reserved_order()
+def test_a_cancellation_waits_for_a_payment_in_flight(reserved_order, dummy_settings):
+    order = reserved_order
     lines = list(order.lines.order_by("pk"))
     payment = Payment.objects.create(
         order=order, provider="dummy", attempt=1, amount=order.total, currency="EUR"
@@ -228,8 +230,8 @@ def test_a_cancellation_waits_for_a_payment_in_flight(site_tree, dummy_settings)
     assert [stock_of(line) for line in lines] == [10, 10]
 
 
-def test_a_resent_mismatched_event_gives_its_reason_once(site_tree, dummy_settings):
-    order = make_reserved_order()
+def test_a_resent_mismatched_event_gives_its_reason_once(reserved_order, dummy_settings):
+    order = reserved_order
     payment = Payment.objects.create(
         order=order,
         provider="stripe",

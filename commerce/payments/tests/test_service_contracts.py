@@ -50,8 +50,10 @@ def test_a_refund_by_anyone_but_staff_is_refused_and_changes_nothing(site_tree, 
     assert [stock_of(line) for line in order.lines.order_by("pk")] == stock_before
 
 
-def test_paying_another_shoppers_order_is_refused_and_changes_nothing(site_tree, dummy_settings):
-    order = make_reserved_order()
+def test_paying_another_shoppers_order_is_refused_and_changes_nothing(
+    reserved_order, dummy_settings
+):
+    order = reserved_order
 
     for user in (UserFactory(), UserFactory(is_staff=True, is_superuser=True), None):
         with pytest.raises(OrderNotFound) as raised:

@@ -8,14 +8,14 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from commerce.models import Order
 from commerce.payments.models import Payment, Refund
-from commerce.payments.tests.support import make_reserved_order, stock_of
+from commerce.payments.tests.support import stock_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def order(site_tree, dummy_settings):
-    return make_reserved_order()
+def order(reserved_order, dummy_settings):
+    return reserved_order
 
 
 def pay_url(order) -> str:

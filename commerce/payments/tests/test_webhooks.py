@@ -17,7 +17,6 @@ from commerce.payments.models import Payment, PaymentEvent, Refund
 from commerce.payments.tests.support import (
     WEBHOOK_PATH,
     intent_object,
-    make_reserved_order,
     stripe_event,
     stripe_signature,
 )
@@ -26,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def payment(site_tree, stripe_settings):
-    order = make_reserved_order()
+def payment(reserved_order, stripe_settings):
+    order = reserved_order
     return Payment.objects.create(
         order=order,
         provider="stripe",
