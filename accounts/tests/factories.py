@@ -1,6 +1,15 @@
 import factory
 from django.contrib.auth import get_user_model
 
+# An address as a shopper enters it (the optional line2 and phone left out).
+ADDRESS = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 St James's Square",
+    "city": "London",
+    "postal_code": "SW1Y 4JH",
+    "country": "GB",
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -7,15 +7,7 @@ from django.db import connection
 
 from accounts.models import Address
 from accounts.services import address_create
-from accounts.tests.factories import UserFactory
-
-ADDRESS = {
-    "full_name": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postal_code": "SW1Y 4JH",
-    "country": "GB",
-}
+from accounts.tests.factories import ADDRESS, UserFactory
 
 
 @pytest.mark.services

@@ -13,17 +13,9 @@ from accounts.services import (
     user_profile_update,
     user_register,
 )
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import ADDRESS, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = {
-    "full_name": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postal_code": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 def test_user_register_creates_active_user_with_lowercased_email():

@@ -6,19 +6,12 @@ from django.core import mail
 
 from accounts.models import Address
 from accounts.services import address_create
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import ADDRESS, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "a-brand-new-pass-phrase-7"
-ADDRESS = {
-    "full_name": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postal_code": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 @pytest.fixture(autouse=True)

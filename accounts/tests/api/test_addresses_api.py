@@ -4,18 +4,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Address
 from accounts.services import address_create
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import ADDRESS, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ADDRESSES = "/api/v1/auth/addresses/"
-ADDRESS = {
-    "full_name": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postal_code": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 def _detail(address_id):
