@@ -5,10 +5,8 @@ Every page on the way passes axe-core with no serious or critical violation, and
 desktop and phone screenshots under artifacts/screenshots/."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.template.defaultfilters import date as date_filter
 from django.utils.timezone import localtime
 
@@ -27,11 +25,6 @@ SHOPPER_EMAIL = "shopper@nexus.localhost"
 SHOPPER_PASSWORD = "nexus-shopper"  # noqa: S105 - the demo shopper's documented login
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def demo_shop(db):
-    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
 
 
 def _fits(page, selector) -> None:

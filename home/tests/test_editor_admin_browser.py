@@ -3,15 +3,15 @@ products and approves a vendor's submission, through the Wagtail admin in Debian
 (Playwright)."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from wagtail.models import Page, WorkflowState
 
 from catalog.models import CategoryPage, ProductPage, ShopIndexPage
 from home.models import HomePage
 from nexus.tests.browser_steps import (
+    DEMO_EDITOR_EMAIL,
+    DEMO_EDITOR_PASSWORD,
     admin_log_in,
     admin_open_editor,
     admin_page_action,
@@ -24,21 +24,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-EDITOR_EMAIL = "editor@nexus.localhost"
-EDITOR_PASSWORD = "nexus-editor"  # noqa: S105 - the demo editor's documented login
-
-
-@pytest.fixture
-def demo_shop(db):
-    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-
 
 @pytest.fixture
 def admin_page(chromium_browser, live_server, demo_shop, assert_accessible):
     context = chromium_browser.new_context()
     page = context.new_page()
     page.set_default_timeout(20_000)
-    admin_log_in(page, live_server.url, EDITOR_EMAIL, EDITOR_PASSWORD, check=assert_accessible)
+    admin_log_in(
+        page, live_server.url, DEMO_EDITOR_EMAIL, DEMO_EDITOR_PASSWORD, check=assert_accessible
+    )
     yield page
     context.close()
 
@@ -73,7 +67,7 @@ def test_editor_publishes_the_home_page_a_category_and_the_shop_index(
             True,
             False,
         )
-        assert published.live_revision.user.email == EDITOR_EMAIL
+        assert published.live_revision.user.email == DEMO_EDITOR_EMAIL
 
 
 def _featured_titles(home: HomePage) -> tuple[str, list[str]]:
@@ -132,7 +126,7 @@ def test_editor_curates_the_home_pages_featured_products(admin_page, live_server
 
     home = HomePage.objects.get()
     assert (home.live, home.has_unpublished_changes) == (True, False)
-    assert home.live_revision.user.email == EDITOR_EMAIL
+    assert home.live_revision.user.email == DEMO_EDITOR_EMAIL
     assert _featured_titles(home) == ("Editors' picks", curated)
 
     admin_page.goto(f"{base}/")

@@ -7,6 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
+# The demo editor's documented login (`seed_demo`, the `demo_shop` fixture).
+DEMO_EDITOR_EMAIL = "editor@nexus.localhost"
+DEMO_EDITOR_PASSWORD = "nexus-editor"  # noqa: S105 - documented in the README
+
 ORDER_URL = re.compile(r"/orders/[A-Z0-9-]+/$")
 # What a shopper types as a new shipping address at checkout.
 SHIPPING_ADDRESS = {

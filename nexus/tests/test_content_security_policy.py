@@ -3,13 +3,12 @@ shop, the Wagtail admin, the API docs and GraphiQL that work under it in Chromiu
 violation reported."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from catalog.models import ProductPage
 from home.models import HomePage
+from nexus.tests.browser_steps import DEMO_EDITOR_EMAIL, DEMO_EDITOR_PASSWORD
 
 CSP = "Content-Security-Policy"
 STRIPE = {
@@ -106,14 +105,6 @@ def test_redoc_may_insert_styles_and_start_workers_but_no_inline_script(client, 
 
 # --- In the browser ---------------------------------------------------------------------------
 
-EDITOR_EMAIL = "editor@nexus.localhost"
-EDITOR_PASSWORD = "nexus-editor"  # noqa: S105 - the demo editor's documented login
-
-
-@pytest.fixture
-def demo_shop(db):
-    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
-
 
 @pytest.fixture
 def watched_page(chromium_browser):
@@ -175,8 +166,8 @@ def test_shop_admin_docs_and_graphiql_work_with_no_violation(
     page.wait_for_selector(".graphiql-container")
 
     page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", EDITOR_EMAIL)
-    page.fill("#id_password", EDITOR_PASSWORD)
+    page.fill("#id_username", DEMO_EDITOR_EMAIL)
+    page.fill("#id_password", DEMO_EDITOR_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/admin/")
     for edited in (HomePage.objects.get(), ProductPage.objects.get(slug="rain-jacket")):

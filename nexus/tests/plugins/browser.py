@@ -1,14 +1,17 @@
 """The browser for journeys: Chromium driven by Playwright (`chromium_browser`,
 `browser_context`), each page checked by axe-core (`assert_accessible`) and kept as desktop and
-phone screenshots (`save_screenshots`; both at once: `check_page`)."""
+phone screenshots (`save_screenshots`; both at once: `check_page`); the demo shop they walk
+through (`demo_shop`)."""
 
 import os
 import re
 import shutil
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 
 from nexus.tests.plugins import service_missing
@@ -22,6 +25,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture
+def demo_shop(db):
+    """The demo shop `python3 dev.py run` serves (`seed_demo`), with its documented logins
+    (the editor's: nexus.tests.browser_steps.DEMO_EDITOR_EMAIL and DEMO_EDITOR_PASSWORD)."""
+    call_command("seed_demo", stdout=StringIO(), stderr=StringIO())
 
 
 @pytest.fixture
