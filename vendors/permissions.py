@@ -97,10 +97,7 @@ def vendor_operations_allowed(user) -> bool:
 
 def vendors_for_user(user) -> QuerySet[Vendor]:
     """The vendors `user` may manage: all for editors, their own for members, none otherwise."""
-    ids = vendor_ids_for_user(user)
-    if ids is None:
-        return Vendor.objects.all()
-    return Vendor.objects.filter(pk__in=ids)
+    return _of_members_vendors(user, Vendor.objects.all(), "pk")
 
 
 def vendor_for_user(user) -> Vendor | None:
@@ -193,20 +190,23 @@ def choosable_pages_for_user(user, queryset: QuerySet) -> QuerySet:
     return queryset.exclude(_subtree_q(others))
 
 
-def products_for_user(user, queryset: QuerySet) -> QuerySet:
-    """ProductPages of the member's vendors (editors: unchanged)."""
+def _of_members_vendors(user, queryset: QuerySet, vendor_field: str) -> QuerySet:
+    """The rows of `queryset` whose `vendor_field` is one of the member's vendors (editors:
+    unchanged)."""
     ids = vendor_ids_for_user(user)
     if ids is None:
         return queryset
-    return queryset.filter(vendor_id__in=ids)
+    return queryset.filter(**{f"{vendor_field}__in": ids})
+
+
+def products_for_user(user, queryset: QuerySet) -> QuerySet:
+    """ProductPages of the member's vendors (editors: unchanged)."""
+    return _of_members_vendors(user, queryset, "vendor_id")
 
 
 def variants_for_user(user, queryset: QuerySet) -> QuerySet:
     """ProductVariants (or rows with a `page` to a product) of the member's vendors."""
-    ids = vendor_ids_for_user(user)
-    if ids is None:
-        return queryset
-    return queryset.filter(page__vendor_id__in=ids)
+    return _of_members_vendors(user, queryset, "page__vendor_id")
 
 
 def collection_ids_for_user(user) -> list[int] | None:
@@ -236,7 +236,4 @@ def media_for_user(user, queryset: QuerySet) -> QuerySet:
 
 def order_lines_for_user(user, queryset: QuerySet) -> QuerySet:
     """Order lines of the member's vendors (editors: unchanged)."""
-    ids = vendor_ids_for_user(user)
-    if ids is None:
-        return queryset
-    return queryset.filter(vendor_id__in=ids)
+    return _of_members_vendors(user, queryset, "vendor_id")
