@@ -171,33 +171,25 @@ def test_another_users_address_is_not_found_and_unchanged(gql):
     theirs = AddressFactory(city="Oslo")
     me = UserFactory()
 
-    update = data_of(
-        gql(
-            """mutation($id: ID!) { addressUpdate(id: $id, input: {city: "Rome"}) {
+    mutations = {
+        "addressUpdate": """mutation($id: ID!) { addressUpdate(id: $id, input: {city: "Rome"}) {
             address { id } errors { code } } }""",
-            {"id": str(theirs.pk)},
-            user=me,
-        )
-    )["addressUpdate"]
-    delete = data_of(
-        gql(
-            "mutation($id: ID!) { addressDelete(id: $id) { deletedId errors { code } } }",
-            {"id": str(theirs.pk)},
-            user=me,
-        )
-    )["addressDelete"]
+        "addressDelete": "mutation($id: ID!) { addressDelete(id: $id) { deletedId errors { code } } }",
+        "addressSetDefault": """mutation($id: ID!) { addressSetDefault(id: $id) {
+            address { id } errors { code } } }""",
+    }
 
-    default = data_of(
-        gql(
-            "mutation($id: ID!) { addressSetDefault(id: $id) { address { id } errors { code } } }",
-            {"id": str(theirs.pk)},
-            user=me,
-        )
-    )["addressSetDefault"]
+    answers = {
+        name: data_of(gql(query, {"id": str(theirs.pk)}, user=me))[name]
+        for name, query in mutations.items()
+    }
 
-    assert update == {"address": None, "errors": [{"code": "address_not_found"}]}
-    assert delete == {"deletedId": None, "errors": [{"code": "address_not_found"}]}
-    assert default == {"address": None, "errors": [{"code": "address_not_found"}]}
+    not_found = [{"code": "address_not_found"}]
+    assert answers == {
+        "addressUpdate": {"address": None, "errors": not_found},
+        "addressDelete": {"deletedId": None, "errors": not_found},
+        "addressSetDefault": {"address": None, "errors": not_found},
+    }
     theirs.refresh_from_db()
     assert (theirs.city, theirs.is_default) == ("Oslo", False)
     assert Address.objects.count() == 1
