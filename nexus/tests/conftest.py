@@ -1,6 +1,8 @@
 """Fixtures of the page cache, personal page and API fuzz tests."""
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.services import address_create
@@ -72,14 +74,19 @@ def fuzz_shop(site_tree):
     item, _ = wishlist_item_add(user=shopper, product_id=product.pk)
     order = make_order(user=shopper, items=[(product, 1)], status="pending_payment")
     make_order(user=shopper, items=[(product, 1)])
+    tokens = {
+        "anonymous": None,
+        "shopper": str(RefreshToken.for_user(shopper).access_token),
+        "vendor": str(RefreshToken.for_user(owner).access_token),
+    }
     return type(
         "FuzzShop",
         (),
         {
-            "tokens": {
-                "anonymous": None,
-                "shopper": str(RefreshToken.for_user(shopper).access_token),
-                "vendor": str(RefreshToken.for_user(owner).access_token),
+            # The request headers of each role: none, or a JWT of the shopper or the owner.
+            "headers": {
+                role: {"Authorization": f"Bearer {token}"} if token else {}
+                for role, token in tokens.items()
             },
             "path_values": {
                 "address_id": address.pk,
@@ -89,6 +96,19 @@ def fuzz_shop(site_tree):
                 "sku": variant.sku,
             },
         },
+    )
+
+
+def fuzz_settings(**options) -> hypothesis_settings:
+    """Hypothesis' settings of the fuzz runs, with `options` (how many examples, which phases):
+    the same examples on every run (derandomized, no example database), and no deadline or
+    health check, as a slow answer or a slow generator is not what the runs look for."""
+    return hypothesis_settings(
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        **options,
     )
 
 

@@ -22,7 +22,7 @@ import schemathesis
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,6 +30,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from nexus.tests.conftest import fuzz_settings
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -63,14 +65,7 @@ def _strategy(operation, path_values: dict):
 def _run_operation(operation, headers: dict, path_values: dict, failures: list) -> int:
     calls = []
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(max_examples=EXAMPLES, phases=[Phase.explicit, Phase.generate])
     @given(case=_strategy(operation, path_values))
     def run(case):
         response = case.call(headers=headers)
@@ -87,8 +82,7 @@ def _run_operation(operation, headers: dict, path_values: dict, failures: list) 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_operation_answers_5xx(fuzz_shop, role, _keep_test_connection):
     schema = _schema()
-    token = fuzz_shop.tokens[role]
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers = fuzz_shop.headers[role]
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
 
@@ -123,8 +117,7 @@ LINKED_OPERATIONS = {
 @pytest.mark.parametrize("role", ROLES)
 def test_linked_sequences_answer_no_5xx_and_conform(fuzz_shop, role, _keep_test_connection):
     schema = _schema()
-    token = fuzz_shop.tokens[role]
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers = fuzz_shop.headers[role]
     failures: list[str] = []
     statuses: list[int] = []
     machine = schema.as_state_machine()
@@ -151,16 +144,7 @@ def test_linked_sequences_answer_no_5xx_and_conform(fuzz_shop, role, _keep_test_
             except Exception as error:  # every failure is collected, the run goes on
                 failures.append(f"{case.operation.label}: {error}\n{case.as_curl_command(headers)}")
 
-    Sequences.run(
-        settings=settings(
-            max_examples=SEQUENCES,
-            stateful_step_count=STEPS,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-    )
+    Sequences.run(settings=fuzz_settings(max_examples=SEQUENCES, stateful_step_count=STEPS))
 
     # The links exist: a schema that lost them would test nothing beyond the single calls.
     assert schema.statistic.transitions.total >= 60, schema.statistic.transitions

@@ -19,11 +19,12 @@ import os
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from graphql_api.schema import schema as graphql_schema
+from nexus.tests.conftest import fuzz_settings
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -71,14 +72,7 @@ def problems_in(status: int, text: str) -> list[str]:
 def _run_operation(operation, headers: dict, failures: list) -> int:
     calls = []
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(max_examples=EXAMPLES, phases=[Phase.explicit, Phase.generate])
     @given(case=operation.as_strategy())
     def run(case):
         response = case.call(headers=headers)
@@ -99,8 +93,7 @@ def test_no_graphql_field_answers_5xx_or_an_internal_error(
     fuzz_shop, role, settings, _keep_test_connection
 ):
     schema = _schema(settings)
-    token = fuzz_shop.tokens[role]
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers = fuzz_shop.headers[role]
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
 
