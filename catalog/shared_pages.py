@@ -38,6 +38,7 @@ from catalog.cache import (
     page_cache_seconds,
     path_version_keys,
 )
+from nexus.prepared import PreparedQuery
 from nexus.versioned_cache import current
 
 # The personal parts of a page, each a template rendered into its marker on every request
@@ -176,11 +177,30 @@ def _page_row(response) -> tuple:
     return page.pk, page.url_path, page.live_revision_id
 
 
-def _page_row_is_current(row: tuple) -> bool:
-    page_id, url_path, live_revision_id = row
+def _live_page(page_id, url_path, live_revision_id):
     return Page.objects.filter(
         pk=page_id, live=True, url_path=url_path, live_revision_id=live_revision_id
-    ).exists()
+    )
+
+
+# Asked on every shared page served: compiled once (`nexus.prepared`).
+_LIVE_PAGE = PreparedQuery(
+    lambda page_id, url_path, live_revision_id: _live_page(
+        page_id, url_path, live_revision_id
+    ).values_list("pk"),
+    page_id=int,
+    url_path=str,
+    live_revision_id=int,
+)
+
+
+def _page_row_is_current(row: tuple) -> bool:
+    page_id, url_path, live_revision_id = row
+    if live_revision_id is None:  # IS NULL, not a parameter: the ORM's own query
+        return _live_page(page_id, url_path, live_revision_id).exists()
+    return bool(
+        _LIVE_PAGE.rows(page_id=page_id, url_path=url_path, live_revision_id=live_revision_id)
+    )
 
 
 def _filled(request, response: HttpResponse) -> HttpResponse:
