@@ -13,11 +13,14 @@ The shop's pages themselves load only their own files: no inline script or style
 what lets the anonymous page cache share a page between visitors (a nonce would be per response).
 """
 
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from csp.constants import NONCE, UNSAFE_INLINE
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, NONCE, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 
 STRIPE_SCRIPTS = ("https://js.stripe.com",)
 STRIPE_FRAMES = ("https://js.stripe.com", "https://hooks.stripe.com")
@@ -58,14 +61,61 @@ def stripe_sources() -> dict[str, list[str]]:
     }
 
 
-def area_sources(path: str) -> dict[str, list[str]]:
-    for prefix, sources in AREA_SOURCES.items():
+def _area(path: str) -> str | None:
+    """The prefix of AREA_SOURCES that `path` is under (the first that matches), or None."""
+    for prefix in AREA_SOURCES:
         if path.startswith(prefix):
-            return sources
-    return {}
+            return prefix
+    return None
+
+
+def area_sources(path: str) -> dict[str, list[str]]:
+    area = _area(path)
+    return AREA_SOURCES[area] if area is not None else {}
+
+
+# The header of each area and Stripe address, built once: without a nonce or a view's own
+# changes, it is the same for every response (django-csp builds it anew for each).
+_POLICIES: dict[tuple, str] = {}
+
+
+def _forget_policies(*, setting, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _POLICIES.clear()
+
+
+setting_changed.connect(_forget_policies, dispatch_uid="nexus_csp_policies")
 
 
 class ShopCSPMiddleware(CSPMiddleware):
+    def process_response(self, request, response):
+        key = self._fixed_policy_key(request, response)
+        if key is None:
+            return super().process_response(request, response)
+        policy = _POLICIES.get(key)
+        if policy is None:
+            policy = build_policy(**asdict(self.get_policy_parts(request, response)))
+            _POLICIES[key] = policy
+        if policy and HEADER not in response:
+            response[HEADER] = policy
+        # As django-csp does: the nonce may not be asked for once the header is written.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def _fixed_policy_key(self, request, response) -> tuple | None:
+        """What the header depends on when it is one of `_POLICIES`; None when it is built
+        per response (a nonce was used, the view changed or exempted the policy, a report-only
+        policy or excluded prefixes are configured, or DEBUG keeps error pages bare)."""
+        if settings.DEBUG or getattr(request, "_csp_nonce", None) is not None:
+            return None
+        if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+            return None
+        if (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES"):
+            return None
+        if any(name.startswith("_csp") for name in vars(response)):
+            return None
+        return (_area(request.path_info), settings.STRIPE_API_BASE, settings.STRIPE_JS_URL)
+
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:

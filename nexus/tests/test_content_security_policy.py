@@ -103,6 +103,34 @@ def test_redoc_may_insert_styles_and_start_workers_but_no_inline_script(client, 
     assert "<script>" not in response.text
 
 
+@pytest.mark.django_db
+def test_a_changed_policy_or_stripe_address_shows_on_the_next_response(
+    client, site_tree, settings, no_stripe_stand_in
+):
+    assert _directives(client.get("/api/v1/cart/")[CSP])["img-src"] == "'self' data: blob:"
+    assert client.get("/api/v1/cart/")[CSP] == client.get("/api/v1/cart/")[CSP]
+
+    directives = dict(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], **{"img-src": ["'self'"]})
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
+    assert _directives(client.get("/api/v1/cart/")[CSP])["img-src"] == "'self'"
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8420"
+    assert _directives(client.get("/api/v1/cart/")[CSP])["connect-src"] == (
+        f"'self' {STRIPE['connect-src']} http://127.0.0.1:8420"
+    )
+
+
+@pytest.mark.django_db
+def test_each_response_that_uses_a_nonce_gets_its_own(client, no_stripe_stand_in):
+    nonces = [
+        re.search(r"'nonce-([^']+)'", client.get("/api/v1/docs/")[CSP]).group(1) for _ in range(2)
+    ]
+
+    assert nonces[0] != nonces[1]
+    # The policy without a nonce, built once for the area, still names none.
+    assert "nonce-" not in client.get("/api/v1/docs/schema-missing/")[CSP]
+
+
 # --- In the browser ---------------------------------------------------------------------------
 
 
