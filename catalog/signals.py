@@ -5,9 +5,10 @@ published variant has a stock row (quantity 0 until someone sets it) and that th
 price listings filter by is the published one. The receiver never
 changes an existing quantity: publishing (including an old revision) leaves stock alone.
 
-The shop settings are read from Django's cache (`ShopSettings.for_site`), and so are the sites
-(`catalog.selectors.default_site`, `site_for_request`); a save or delete forgets them, again
-once the transaction commits so nobody re-caches the old row in between.
+The shop settings are read from Django's cache (`ShopSettings.for_site`, and the default site's
+with the sites), and so are the sites (`catalog.selectors.default_site`, `site_for_request`); a
+save or delete forgets them, again once the transaction commits so nobody re-caches the old row
+in between.
 """
 
 from django.core.cache import cache
@@ -33,10 +34,16 @@ def ensure_stock_rows_on_publish(sender, instance, **kwargs):
     )
 
 
-def forget_shop_settings(sender, instance, **kwargs):
+def forget_shop_settings(sender, instance, created=False, **kwargs):
     key = ShopSettings.cache_key(instance.site_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    # The default site's settings are remembered with the sites (`shop_settings()`): a change
+    # or a deletion retires them. A new row retires nothing: what is remembered was read from
+    # a row that existed (the first read of a site's settings makes its row), so a site gets a
+    # new one only after its old was deleted, and that retired them.
+    if not created:
+        forget_sites(sender, instance)
 
 
 def forget_sites(sender, instance, **kwargs):

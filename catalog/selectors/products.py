@@ -34,7 +34,7 @@ from catalog.models import (
     availability_for,
 )
 from nexus.page_restrictions import public
-from nexus.versioned_cache import remembered
+from nexus.versioned_cache import remembered, remembered_many
 
 # Rendition specs used by the templates and the API. Prefetching exactly these keeps a page of
 # products at a constant query count (a missing rendition is generated once, then reused).
@@ -52,6 +52,7 @@ ORDERINGS = {
 SEARCH_MAX_RESULTS = 1000
 SITES_VERSION_KEY = "sites:version"
 SITES_SECONDS = 3600
+DEFAULT_SHOP_SETTINGS_KEY = "shop-settings:default"
 
 
 def shop_index_page() -> ShopIndexPage | None:
@@ -70,6 +71,10 @@ def default_site() -> Site | None:
     )
 
 
+def _request_site_key(request) -> str:
+    return f"sites:request:{request.get_host()}:{request.get_port()}"
+
+
 def site_for_request(request) -> Site | None:
     """The request's site, remembered per host and port like `default_site` (Wagtail's lookup
     is a query on every request) and handed to Wagtail through its documented per-request
@@ -78,7 +83,7 @@ def site_for_request(request) -> Site | None:
         return request._wagtail_site
     site = remembered(
         SITES_VERSION_KEY,
-        f"sites:request:{request.get_host()}:{request.get_port()}",
+        _request_site_key(request),
         lambda: Site.find_for_request(request),
         SITES_SECONDS,
     )
@@ -86,12 +91,39 @@ def site_for_request(request) -> Site | None:
     return site
 
 
+def _default_shop_settings() -> ShopSettings:
+    site = default_site()
+    return ShopSettings(shop_name="Nexus") if site is None else ShopSettings.for_site(site)
+
+
 def shop_settings(*, site: Site | None = None) -> ShopSettings:
-    """The shop's settings (name, currency, support e-mail) for `site` or the default site."""
-    site = site or default_site()
-    if site is None:
-        return ShopSettings(shop_name="Nexus")
-    return ShopSettings.for_site(site)
+    """The shop's settings (name, currency, support e-mail) for `site` or the default site.
+    The default site's are remembered with the sites (one cache round trip): a saved or
+    deleted site or shop settings row retires them (`catalog.signals`)."""
+    if site is not None:
+        return ShopSettings.for_site(site)
+    return remembered(
+        SITES_VERSION_KEY, DEFAULT_SHOP_SETTINGS_KEY, _default_shop_settings, SITES_SECONDS
+    )
+
+
+def site_and_shop_settings(request) -> tuple[Site | None, ShopSettings]:
+    """`site_for_request(request)` and `shop_settings()` (the default site's) in one cache
+    round trip, for a response that needs both (an API response's URLs and prices)."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site, shop_settings()
+    compute = {
+        "site": lambda: Site.find_for_request(request),
+        "settings": _default_shop_settings,
+    }
+    found = remembered_many(
+        SITES_VERSION_KEY,
+        {"site": _request_site_key(request), "settings": DEFAULT_SHOP_SETTINGS_KEY},
+        lambda missing: {name: compute[name]() for name in missing},
+        SITES_SECONDS,
+    )
+    request._wagtail_site = found["site"]
+    return found["site"], found["settings"]
 
 
 def shop_currency(*, site: Site | None = None) -> str:

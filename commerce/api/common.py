@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from catalog.selectors import site_for_request
+from catalog.selectors import site_and_shop_settings
 from commerce.api.payloads import cart_payload
 from commerce.cart import cart_resolve
 from commerce.models import Cart
@@ -43,8 +43,10 @@ def request_cart(request, *, create: bool) -> Cart | None:
 
 
 def cart_response(request, cart: Cart | None, *, status: int = 200) -> Response:
-    site_for_request(request)  # the product URLs' site from the cache, not a query
-    response = Response(cart_payload(cart_summary(cart=cart), request), status=status)
+    # The product URLs' site and the shop's currency from the cache, in one round trip.
+    _site, shop = site_and_shop_settings(request)
+    summary = cart_summary(cart=cart, currency=shop.currency_code)
+    response = Response(cart_payload(summary, request), status=status)
     if cart is not None and cart.user_id is None:
         response[CART_TOKEN_HEADER] = str(cart.token)
     return response

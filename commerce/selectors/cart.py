@@ -207,16 +207,16 @@ def _cart_lines(cart: Cart) -> list[CartLine]:
     return lines
 
 
-def cart_summary(*, cart: Cart | None) -> CartSummary:
+def cart_summary(*, cart: Cart | None, currency: str | None = None) -> CartSummary:
     """Price the cart from live rows: per line, per vendor (with flat-rate shipping), in total.
 
     Lines that cannot be bought (unpublished, vendor suspended) are listed with their reason and
     left out of the totals; lines asking for more than is in stock keep their price but carry a
     problem. One query whatever the size of the cart: the lines joined to their variants,
     products, vendors and stock with liveness and view restrictions (the default site and its
-    shop settings come from the cache).
+    shop settings come from the cache). `currency`: the shop's, when the caller has it.
     """
-    summary = CartSummary(cart=cart, currency=shop_currency())
+    summary = CartSummary(cart=cart, currency=currency or shop_currency())
     if cart is None:
         return summary
     lines = _cart_lines(cart)

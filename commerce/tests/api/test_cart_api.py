@@ -266,3 +266,23 @@ def test_cart_answer_is_exactly_what_its_documented_serializer_renders(api, shop
     assert mine["token"] is None
     assert mine["total"] == "16.50"
     assert CartSerializer(mine).data == mine
+
+
+def test_a_changed_shop_currency_shows_on_the_very_next_cart_read(
+    shopper_api, shop, django_capture_on_commit_callbacks
+):
+    # The cart read takes the shop's settings from the cache, with the site, in one round trip.
+    from wagtail.models import Site
+
+    from catalog.models import ShopSettings
+
+    _add(shopper_api, shop.variants["mug"])
+    assert shopper_api.get("/api/v1/cart/").json()["currency"] == "EUR"
+    assert shopper_api.get("/api/v1/cart/").json()["currency"] == "EUR"
+    settings_row = ShopSettings.for_site(Site.objects.get(is_default_site=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_row.currency_code = "USD"
+        settings_row.save()
+
+    body = shopper_api.get("/api/v1/cart/").json()
+    assert (body["currency"], body["total"]) == ("USD", "16.50")
