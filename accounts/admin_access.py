@@ -25,8 +25,17 @@ def _user_key(user_id: int) -> str:
     return f"admin-access:user:{user_id}"
 
 
-def may_access_admin(user) -> bool:
-    """True when `user` may open the Wagtail admin: one cache round trip in the common case."""
+def admin_access_keys(user) -> list[str]:
+    """The cache keys `may_access_admin(user)` reads (none when the user alone decides), for a
+    caller that reads them along with its own: it passes what it found as `found`."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return []
+    return [VERSION_KEY, _user_key(user.pk)]
+
+
+def may_access_admin(user, *, found=None) -> bool:
+    """True when `user` may open the Wagtail admin: one cache round trip in the common case,
+    none when `found` (a mapping read with `admin_access_keys(user)`) holds the answer."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -36,6 +45,7 @@ def may_access_admin(user) -> bool:
         _user_key(user.pk),
         lambda: user.has_perm(ADMIN_ACCESS_PERMISSION),
         SECONDS,
+        found=found,
     )
 
 

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from wagtail.models import Page
 
-from accounts.admin_access import may_access_admin
+from accounts.admin_access import admin_access_keys, may_access_admin
 from catalog.cache import (
     API_VERSION_KEY,
     CACHED_PAGE_TYPES,
@@ -115,15 +115,13 @@ def _respond(
     request, *, name, version_keys, render, is_shareable, row_of, row_is_current
 ) -> HttpResponse:
     seconds = page_cache_seconds()
-    if (
-        request.method != "GET"
-        or seconds <= 0
-        or getattr(request, "is_preview", False)
-        or may_access_admin(request.user)
-    ):
+    if request.method != "GET" or seconds <= 0 or getattr(request, "is_preview", False):
         return render()
     key = _key(request, name)
-    found = cache.get_many([key, *version_keys])
+    # The page, its version tokens and whether the visitor may use the admin: one round trip.
+    found = cache.get_many([key, *version_keys, *admin_access_keys(request.user)])
+    if may_access_admin(request.user, found=found):
+        return render()
     tokens = [found.get(version_key) for version_key in version_keys]
     entry = found.get(key)
     if entry is not None and None not in tokens and entry[0] == ":".join(tokens):

@@ -27,7 +27,20 @@ def current(version_key: str) -> str | None:
     return version
 
 
-def remembered(version_key: str, key: str, compute: Callable[[], T], seconds: int) -> T:
+def remembered(
+    version_key: str,
+    key: str,
+    compute: Callable[[], T],
+    seconds: int,
+    *,
+    found: Mapping[str, object] | None = None,
+) -> T:
+    """`found`: what a caller already read of `version_key` and `key` (with its own keys, in
+    one round trip); a current value there is returned without asking the cache again."""
+    if found is not None:
+        entry, version = found.get(key), found.get(version_key)
+        if entry is not None and version is not None and entry[0] == version:
+            return entry[1]
     try:
         found = cache.get_many([version_key, key])
         version = found.get(version_key) or current(version_key)

@@ -281,6 +281,23 @@ def test_an_editor_gets_the_userbar_and_a_shopper_never_does(page_cache, catalog
     assert userbar not in _html(shopper_client, catalog.mug.url)
 
 
+def test_a_shopper_made_an_editor_gets_the_userbar_on_the_very_next_shared_page(
+    page_cache, catalog, shopper_client, django_capture_on_commit_callbacks
+):
+    # Whether the visitor may use the admin is read with the shared page, in one round trip.
+    userbar = "<wagtail-userbar"
+    user = _user(shopper_client.session["_auth_user_id"])
+    for _ in range(2):
+        assert userbar not in _html(shopper_client, catalog.mug.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.add(editors_group_ensure())
+
+    assert userbar in _html(shopper_client, catalog.mug.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.clear()
+    assert userbar not in _html(shopper_client, catalog.mug.url)
+
+
 def test_a_visitor_with_a_session_cart_gets_the_logged_out_page_with_their_count(
     page_cache, catalog, shopper_client
 ):
