@@ -31,8 +31,10 @@ from catalog import selectors
 from catalog.api.absolute import ShopPageSerializer
 from catalog.api.fragments import ListingJSONRenderer, listing_page, product_items
 from catalog.api.serializers import ProductFilterInput, product_field_serializers
+from catalog.cache import product_stock_version_key
 from catalog.models import ProductPage
 from nexus.page_restrictions import restricted_sections
+from nexus.versioned_cache import current
 
 PRODUCT_FILTER_PARAMETERS = frozenset(
     ["category", "vendor", "price_min", "price_max", "in_stock", "ordering"]
@@ -237,10 +239,22 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
             return self._public_pages_of(ProductPage)
         return super().get_queryset()
 
+    def detail_view(self, request, pk):
+        """A product's answer shows its own stock only: it names the product and the stock
+        token read before its rows (`product_stock_versions`), so the page cache keeps it
+        until the product changes, not until any product's stock does (`nexus.cache`)."""
+        response = super().detail_view(request, pk)
+        if getattr(self, "_stock_versions", None):
+            response.product_stock_versions = self._stock_versions
+        return response
+
     def get_object(self):
         page = super().get_object()
         if isinstance(page, ProductPage):
-            return selectors.products_for_api(ProductPage.objects.filter(pk=page.pk)).get()
+            token = current(product_stock_version_key(page.pk))
+            product = selectors.products_for_api(ProductPage.objects.filter(pk=page.pk)).get()
+            self._stock_versions = {page.pk: token} if token else None
+            return product
         return page
 
     def get_serializer_context(self):

@@ -349,3 +349,21 @@ def test_a_product_published_or_moved_into_a_filter_is_in_the_next_answer(
     assert data["meta"]["total_count"] == 2
     assert [item["title"] for item in data["items"]] == ["Wool Hat", "Rain Jacket"]
     assert _listing(shopper).json()["meta"]["total_count"] == 3
+
+
+def test_an_anonymous_product_answer_is_retired_by_its_own_stock_only(
+    client, settings, products, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    mug, jacket = (f"/api/v2/pages/{product.pk}/" for product in (products.mug, products.jacket))
+    for url in (mug, jacket):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    medium = products.jacket.variants.get(sku="RJ-M")
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+
+    kept, retired = client.get(mug), client.get(jacket)
+    assert (kept["X-Page-Cache"], kept.json()["availability"]) == ("hit", "in_stock")
+    assert (retired["X-Page-Cache"], retired.json()["availability"]) == ("miss", "sold_out")
