@@ -74,24 +74,8 @@ def remembered_many(
     except Exception:
         logger.warning("Cache unavailable reading %s; computing it.", version_key, exc_info=True)
         return dict(compute(set(keys)))
-    values, missing = {}, set()
-    for name, key in keys.items():
-        entry = found.get(key)
-        if entry is not None and version is not None and entry[0] == version:
-            values[name] = entry[1]
-        else:
-            missing.add(name)
-    if missing:
-        computed = compute(missing)
-        values.update(computed)
-        if version is not None:
-            try:
-                cache.set_many(
-                    {keys[name]: (version, value) for name, value in computed.items()}, seconds
-                )
-            except Exception:
-                logger.warning("Cache unavailable storing %s.", version_key, exc_info=True)
-    return values
+    stamps = None if version is None else dict.fromkeys(keys, version)
+    return _served_or_computed(keys, found, stamps, compute, seconds, version_key)
 
 
 def retire(version_key: str) -> None:
@@ -118,21 +102,37 @@ def remembered_each(
         return dict(compute(set(keys))), None
     if version is None or not all(own.values()):
         return dict(compute(set(keys))), None
+    stamps = {name: f"{version}:{own[name]}" for name in keys}
+    return _served_or_computed(keys, found, stamps, compute, seconds, version_key), own
+
+
+def _served_or_computed(
+    keys: Mapping[K, str],
+    found: Mapping[str, tuple],
+    stamps: Mapping[K, str] | None,
+    compute: Callable[[set[K]], Mapping[K, T]],
+    seconds: int,
+    version_key: str,
+) -> dict[K, T]:
+    """{name: value}: what `found` holds under each name's key stamped `stamps[name]`, and
+    `compute(the other names)` for the rest, stored under their stamps in one write (nothing
+    is served or stored without stamps: the token could not be read or made)."""
     values, missing = {}, set()
     for name, key in keys.items():
         entry = found.get(key)
-        if entry is not None and entry[0] == f"{version}:{own[name]}":
+        if stamps is not None and entry is not None and entry[0] == stamps[name]:
             values[name] = entry[1]
         else:
             missing.add(name)
     if missing:
         computed = compute(missing)
         values.update(computed)
-        try:
-            cache.set_many(
-                {keys[name]: (f"{version}:{own[name]}", value) for name, value in computed.items()},
-                seconds,
-            )
-        except Exception:
-            logger.warning("Cache unavailable storing %s.", version_key, exc_info=True)
-    return values, own
+        if stamps is not None:
+            try:
+                cache.set_many(
+                    {keys[name]: (stamps[name], value) for name, value in computed.items()},
+                    seconds,
+                )
+            except Exception:
+                logger.warning("Cache unavailable storing %s.", version_key, exc_info=True)
+    return values
