@@ -367,3 +367,16 @@ def test_an_anonymous_product_answer_is_retired_by_its_own_stock_only(
     kept, retired = client.get(mug), client.get(jacket)
     assert (kept["X-Page-Cache"], kept.json()["availability"]) == ("hit", "in_stock")
     assert (retired["X-Page-Cache"], retired.json()["availability"]) == ("miss", "sold_out")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("&fields=colour", "unknown fields: colour"), ("&price_max=cheap", "price_max")],
+)
+def test_a_refused_listing_is_refused_again_and_keeps_nothing(shopper, products, query, message):
+    # The count and page of ids are kept only for a request that was answered: the second
+    # ask runs the same checks and is refused the same way, not served what the first left.
+    for _ in range(2):
+        response = shopper.get(LISTING + query)
+        assert response.status_code == 400
+        assert message in response.json()["message"]
