@@ -41,6 +41,7 @@ from catalog.cache import (
     CACHED_PAGE_TYPES,
     CSRF_PLACEHOLDER,
     api_answer_is_current,
+    api_answer_products,
     api_answer_version,
     api_cache_key,
     page_cache_key,
@@ -48,6 +49,7 @@ from catalog.cache import (
     path_version,
     path_version_found,
     path_version_keys,
+    product_stock_version_key,
 )
 from nexus.versioned_cache import current
 
@@ -110,6 +112,20 @@ def _is_cacheable_response(request, response) -> bool:
     return not page.get_view_restrictions().exists()
 
 
+# {API answer key: the products whose stock it showed}, per process, as last seen: only which
+# tokens to read with the answer, never whether it is current (its own version says that).
+_ANSWER_PRODUCTS: dict[str, tuple[int, ...]] = {}
+_ANSWER_PRODUCTS_SIZE = 4096
+
+
+def _remember_answer_products(key: str, version) -> None:
+    products = api_answer_products(version)
+    if _ANSWER_PRODUCTS.get(key) != products:
+        if len(_ANSWER_PRODUCTS) >= _ANSWER_PRODUCTS_SIZE:
+            _ANSWER_PRODUCTS.clear()
+        _ANSWER_PRODUCTS[key] = products
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -140,9 +156,13 @@ class PageCacheMiddleware:
         return self._with_token(request, response)
 
     def _api_answer(self, request, key: str, seconds: int):
-        found = cache.get_many([key, *API_ANSWER_VERSION_KEYS])
+        # The stock tokens of the products this answer showed when this process last saw it,
+        # read with it: a current answer is then served after one round trip, not two.
+        guessed = [product_stock_version_key(p) for p in _ANSWER_PRODUCTS.get(key, ())]
+        found = cache.get_many([key, *API_ANSWER_VERSION_KEYS, *guessed])
         entry = found.get(key)
         if entry is not None and api_answer_is_current(entry[0], found):
+            _remember_answer_products(key, entry[0])
             return self._from_entry(request, entry)
         # Read before rendering, as the view reads the products' stock tokens before their rows.
         tokens = {name: found.get(name) or current(name) for name in API_ANSWER_VERSION_KEYS}
@@ -150,6 +170,7 @@ class PageCacheMiddleware:
         version = api_answer_version(tokens, getattr(response, "product_stock_versions", None))
         if version is not None:
             self._store(request, response, key, version, seconds)
+            _remember_answer_products(key, version)
         return self._with_token(request, response)
 
     def _store(self, request, response, key: str, version, seconds: int) -> None:

@@ -114,9 +114,17 @@ def api_answer_version(tokens: dict, product_versions: dict | None) -> tuple | N
     return ("products", content, tuple(sorted(product_versions.items())))
 
 
+def api_answer_products(version) -> tuple[int, ...]:
+    """The ids of the products whose stock an answer stored under `version` shows."""
+    if not version or version[0] == "catalog":
+        return ()
+    return tuple(product_id for product_id, _token in version[2])
+
+
 def api_answer_is_current(version, found: dict) -> bool:
     """Whether an answer stored under `version` may be served: `found` holds the current
-    `API_ANSWER_VERSION_KEYS`; the products' stock tokens are read here (one round trip)."""
+    `API_ANSWER_VERSION_KEYS` and may hold the products' stock tokens (read in the same round
+    trip when the caller guessed the products); the others are read here (one round trip)."""
     if not version:
         return False
     if version[0] == "catalog":
@@ -124,10 +132,9 @@ def api_answer_is_current(version, found: dict) -> bool:
     _kind, content, products = version
     if found.get(CATALOG_CONTENT_VERSION_KEY) != content:
         return False
-    if not products:
-        return True
     keys = {product_id: product_stock_version_key(product_id) for product_id, _ in products}
-    tokens = cache.get_many(list(keys.values()))
+    unread = [key for key in keys.values() if key not in found]
+    tokens = {**found, **cache.get_many(unread)} if unread else found
     return all(tokens.get(keys[product_id]) == token for product_id, token in products)
 
 

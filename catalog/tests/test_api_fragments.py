@@ -190,6 +190,55 @@ def test_an_anonymous_answer_is_retired_by_the_stock_of_the_products_it_lists_on
     assert [item["price"] for item in again.json()["items"]] == ["12.00"]
 
 
+class _CacheReads:
+    """The cache, counting the reads made through it."""
+
+    def __init__(self, cache):
+        self.cache, self.reads = cache, 0
+
+    def get_many(self, keys):
+        self.reads += 1
+        return self.cache.get_many(keys)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def test_an_anonymous_answer_seen_before_is_served_after_one_cache_read(
+    client, settings, products, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from catalog.cache import keys
+    from nexus import cache as page_cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    reads = _CacheReads(cache)
+    monkeypatch.setattr(page_cache, "cache", reads)
+    monkeypatch.setattr(keys, "cache", reads)
+    assert client.get(LISTING)["X-Page-Cache"] == "miss"
+    reads.reads = 0
+    assert client.get(LISTING)["X-Page-Cache"] == "hit"
+    assert reads.reads == 1
+
+    # What the process remembers only says which tokens to read along: an answer whose
+    # products it guessed wrong is still judged by its own, and retired by their stock.
+    key = keys.api_cache_key(full_path="testserver" + LISTING)
+    assert page_cache._ANSWER_PRODUCTS[key] == tuple(sorted([products.jacket.pk, products.mug.pk]))
+    monkeypatch.setitem(page_cache._ANSWER_PRODUCTS, key, (products.mug.pk,))
+    reads.reads = 0
+    assert client.get(LISTING)["X-Page-Cache"] == "hit"
+    assert reads.reads == 2
+    monkeypatch.setitem(page_cache._ANSWER_PRODUCTS, key, (products.mug.pk,))
+    medium = products.jacket.variants.get(sku="RJ-M")
+    with django_capture_on_commit_callbacks(execute=True):
+        inventory.stock_set(variant_id=medium.pk, quantity=0)
+    retired = client.get(LISTING)
+    assert retired["X-Page-Cache"] == "miss"
+    (jacket,) = [item for item in retired.json()["items"] if item["title"] == "Rain Jacket"]
+    assert jacket["availability"] == "sold_out"
+
+
 def test_another_indent_or_field_selection_gives_the_same_items(shopper, products):
     _listing(shopper)
     indented = _listing(shopper, HTTP_ACCEPT="application/json; indent=2")
