@@ -42,6 +42,8 @@ def vendor_shipping_rate_set(*, vendor_id: int, rate, actor) -> Vendor:
     rate = shipping_rate_parse(rate)
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor_id)
-        Vendor.objects.filter(pk=vendor.pk).update(shipping_flat_rate=rate)
         vendor.shipping_flat_rate = rate
+        # Saved, not updated: what shows the vendor's products (carts read from the cache
+        # among them) is retired when it commits (`catalog.cache`).
+        vendor.save(update_fields=["shipping_flat_rate"])
     return vendor

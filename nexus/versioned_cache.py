@@ -1,13 +1,14 @@
 """Values remembered in Django's cache under a version token, so that one write retires them
 all: `remembered(version_key, key, compute)` reads the token and the value in one round trip
-and computes (and stores) the value when it is missing or was stored under another token;
-`remembered_many` does the same for many keys under one token; `retire(version_key)` replaces
-the token. With the cache down nothing is stored and every call
-computes, so nothing stale is ever returned, and a cache that fails never fails the request."""
+and computes (and stores) the value when it is missing or was stored under another token
+(`remembered_under`: under several tokens at once); `remembered_many` does the same for many
+keys under one token; `retire(version_key)` replaces the token. With the cache down nothing is
+stored and every call computes, so nothing stale is ever returned, and a cache that fails never
+fails the request."""
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -41,19 +42,35 @@ def remembered(
         entry, version = found.get(key), found.get(version_key)
         if entry is not None and version is not None and entry[0] == version:
             return entry[1]
+    return remembered_under([version_key], key, compute, seconds)
+
+
+def remembered_under(
+    version_keys: Sequence[str],
+    key: str,
+    compute: Callable[[], T],
+    seconds: int,
+    *,
+    keep: Callable[[T], bool] | None = None,
+) -> T:
+    """`remembered` under several tokens: the value is served while every one of them is
+    unchanged (all read with it in one round trip, each made on first use). `keep(value)`:
+    whether a computed value may be stored (False when it turned out not to be the value of
+    `key`, e.g. its rows changed between the key's making and the computing)."""
     try:
-        found = cache.get_many([version_key, key])
-        version = found.get(version_key) or current(version_key)
+        found = cache.get_many([*version_keys, key])
+        tokens = [found.get(version_key) or current(version_key) for version_key in version_keys]
     except Exception:  # any cache error is a miss: the answer is computed, never stale
         logger.warning("Cache unavailable reading %s; computing it.", key, exc_info=True)
         return compute()
+    stamp = None if None in tokens else ":".join(tokens)
     entry = found.get(key)
-    if entry is not None and version is not None and entry[0] == version:
+    if entry is not None and stamp is not None and entry[0] == stamp:
         return entry[1]
     value = compute()
-    if version is not None:
+    if stamp is not None and (keep is None or keep(value)):
         try:
-            cache.set(key, (version, value), seconds)
+            cache.set(key, (stamp, value), seconds)
         except Exception:
             logger.warning("Cache unavailable storing %s.", key, exc_info=True)
     return value

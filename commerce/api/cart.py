@@ -5,7 +5,13 @@ from rest_framework import status
 from rest_framework.views import APIView
 
 from commerce import cart as cart_services
-from commerce.api.common import CART_TOKEN_PARAMETER, cart_response, request_cart
+from commerce.api.common import (
+    CART_TOKEN_PARAMETER,
+    cart_read_response,
+    cart_response,
+    request_cart,
+    request_cart_for_read,
+)
 from commerce.api.serializers import (
     CartLineAddInputSerializer,
     CartLineUpdateInputSerializer,
@@ -30,7 +36,8 @@ class CartView(APIView):
         tags=["cart"],
     )
     def get(self, request):
-        return cart_response(request, request_cart(request, create=False))
+        cart, lines = request_cart_for_read(request)
+        return cart_read_response(request, cart, lines=lines)
 
     @extend_schema(
         operation_id="cart_clear",

@@ -16,8 +16,10 @@ from commerce.selectors.cart import (
     cart_count,
     cart_find,
     cart_items_count,
+    cart_line_keys,
     cart_of_user,
     cart_summary,
+    cart_with_line_keys_of_user,
 )
 from commerce.selectors.orders import (
     order_details_load,
@@ -43,8 +45,10 @@ __all__ = [
     "cart_count",
     "cart_find",
     "cart_items_count",
+    "cart_line_keys",
     "cart_of_user",
     "cart_summary",
+    "cart_with_line_keys_of_user",
     "live_product_ids",
     "order_details_load",
     "order_details_set",

@@ -56,6 +56,47 @@ def cart_of_user(*, user_id: int) -> Cart | None:
     return instance(Cart, dict(zip(_CART_FIELDS, rows[0], strict=True))) if rows else None
 
 
+# What a cart's answer is made of on the cart's side: its lines as (id, variant id, quantity,
+# product id), in id order; compiled once (`nexus.prepared`).
+_CART_LINE_KEYS = PreparedQuery(
+    lambda cart_id: (
+        CartLine.objects.filter(cart_id=cart_id)
+        .values_list("pk", "variant_id", "quantity", "variant__page_id")
+        .order_by("pk")
+    ),
+    cart_id=int,
+)
+
+
+def cart_line_keys(*, cart: Cart) -> tuple[tuple[int, int, int, int], ...]:
+    """The cart's lines as (id, variant id, quantity, product id), in id order: one query
+    on two tables, what an answer remembered for the cart is keyed by."""
+    return tuple(tuple(row) for row in _CART_LINE_KEYS.rows(cart_id=cart.pk))
+
+
+_LINE_KEY_LOOKUPS = ("lines__pk", "lines__variant_id", "lines__quantity", "lines__variant__page_id")
+# A logged-in shopper's cart read: the cart and its line keys in one statement, compiled once.
+_CART_WITH_LINE_KEYS_OF_USER = PreparedQuery(
+    lambda user_id: (
+        Cart.objects.filter(user_id=user_id)
+        .values_list(*_CART_FIELDS, *_LINE_KEY_LOOKUPS)
+        .order_by("lines__pk")
+    ),
+    user_id=int,
+)
+
+
+def cart_with_line_keys_of_user(*, user_id: int) -> tuple[Cart | None, tuple]:
+    """`cart_of_user` and `cart_line_keys` of that cart in one query: (None, ()) when the
+    user has no cart."""
+    rows = _CART_WITH_LINE_KEYS_OF_USER.rows(user_id=user_id)
+    if not rows:
+        return None, ()
+    width = len(_CART_FIELDS)
+    cart = instance(Cart, dict(zip(_CART_FIELDS, rows[0][:width], strict=True)))
+    return cart, tuple(tuple(row[width:]) for row in rows if row[width] is not None)
+
+
 def cart_count(*, cart: Cart | None) -> int:
     """Number of items in the cart (sum of quantities), for the mini-cart."""
     if cart is None:

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commerce.tests.conftest import ADDRESS
 
-CART_READ_QUERIES = 3
+CART_READ_QUERIES = 2
 CART_ADD_QUERIES = 9
 CHECKOUT_QUERIES = 12
 
@@ -22,12 +22,25 @@ def test_cart_read_with_a_jwt(shopper_api, shop):
         shopper_api.post("/api/v1/cart/lines/", {"variant": shop.variants[name].pk}, format="json")
     shopper_api.get("/api/v1/cart/")  # the shop settings row is made on first use
 
-    # user, cart, and the lines joined to variants, products, vendors and stock (liveness and
-    # view restrictions included); the sites and the shop settings come from the cache.
+    # user, then the cart with its lines' ids, variants, quantities and products (one
+    # statement): the answer is the one remembered for those lines, current while the catalog's
+    # content token and the products' stock tokens are (`cart_read_response`).
     response, queries = _count(lambda: shopper_api.get("/api/v1/cart/"))
     assert response.status_code == 200
     assert len(response.json()["lines"]) == 2
     assert queries == CART_READ_QUERIES
+
+    # Priced again once a product in it changed: user, the cart with its line keys, and the
+    # lines joined to variants, products, vendors and stock (liveness and view restrictions
+    # included); the sites and the shop settings come from the cache.
+    from django.core.cache import cache
+
+    from catalog.cache import product_stock_version_key
+
+    cache.delete(product_stock_version_key(shop.mug.pk))
+    response, queries = _count(lambda: shopper_api.get("/api/v1/cart/"))
+    assert response.status_code == 200
+    assert queries == CART_READ_QUERIES + 1
 
 
 def _cart_add_and_checkout(api, variant, key: str):
