@@ -35,6 +35,7 @@ from catalog.api.absolute import base_url
 from catalog.cache import (
     API_VERSION_KEY,
     CATALOG_CONTENT_VERSION_KEY,
+    listing_kept,
     page_cache_seconds,
     product_stock_version_key,
 )
@@ -143,11 +144,7 @@ def listing_page(*, view, compute: Callable[[], tuple[int, list]]) -> tuple[int,
     seconds = page_cache_seconds()
     if seconds <= 0 or request.GET.get("order") == "random":
         return compute()
-    depends_on_stock = "in_stock" in request.GET
-    version_keys = [
-        API_VERSION_KEY if depends_on_stock else CATALOG_CONTENT_VERSION_KEY,
-        VIEW_RESTRICTIONS_VERSION_KEY,
-    ]
+    version_keys = _listing_version_keys(request)
     key = (
         "pagecache:api-listing:"
         + hashlib.sha1(
@@ -175,3 +172,56 @@ def listing_page(*, view, compute: Callable[[], tuple[int, list]]) -> tuple[int,
     except Exception:
         logger.warning("Cache unavailable storing %s.", key, exc_info=True)
     return answer
+
+
+def _listing_version_keys(request) -> list[str]:
+    """The tokens what a product listing answers is kept under: the catalog's content token,
+    or the catalog's token with its stock for an in-stock filter; and the view restrictions'."""
+    depends_on_stock = "in_stock" in request.GET
+    return [
+        API_VERSION_KEY if depends_on_stock else CATALOG_CONTENT_VERSION_KEY,
+        VIEW_RESTRICTIONS_VERSION_KEY,
+    ]
+
+
+# Parameters that choose which part of a listing is shown, not what it counts.
+_NOT_COUNTED = frozenset(["offset", "limit", "fields"])
+
+
+class CountedListing:
+    """A product listing's queryset for Wagtail's pagination (which counts it and slices
+    it), whose count is `count()`'s."""
+
+    def __init__(self, queryset, count: Callable[[], int]):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count()
+
+    def __getitem__(self, item):
+        return self.queryset[item]
+
+
+def counted_listing(*, view, queryset) -> CountedListing:
+    """`queryset` (the product listing `view` answers, filtered) with its count kept per host
+    and query string (but the page asked for and the fields shown) under the listing's tokens
+    (`_listing_version_keys`), read before the rows are counted, while no page has a view
+    restriction (then Wagtail decides for each request which pages it sees). Counting a large
+    category costs a check of every product in it, for every page of it, where its page of ids
+    costs a walk of an index."""
+    request = view.request
+    if view.any_restricted():
+        return CountedListing(queryset, queryset.count)
+    counted = sorted(
+        (name, value) for name, value in request.GET.lists() if name not in _NOT_COUNTED
+    )
+    key = (
+        "pagecache:api-count:"
+        + hashlib.sha1(
+            f"{request.get_host()}|{request.path}|{counted}".encode(), usedforsecurity=False
+        ).hexdigest()
+    )
+    return CountedListing(
+        queryset,
+        lambda: listing_kept(_listing_version_keys(request), key, queryset.count),
+    )

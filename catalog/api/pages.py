@@ -29,7 +29,12 @@ from wagtail.models import Page
 
 from catalog import selectors
 from catalog.api.absolute import ShopPageSerializer
-from catalog.api.fragments import ListingJSONRenderer, listing_page, product_items
+from catalog.api.fragments import (
+    ListingJSONRenderer,
+    counted_listing,
+    listing_page,
+    product_items,
+)
 from catalog.api.serializers import ProductFilterInput, product_field_serializers
 from catalog.cache import product_stock_version_key
 from catalog.models import ProductPage
@@ -157,7 +162,7 @@ class CatalogPagesAPIViewSet(PagesAPIViewSet):
     def _listing_rows(self) -> tuple[int, list[tuple[int, int | None]]]:
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
-        queryset = self.filter_queryset(queryset)
+        queryset = counted_listing(view=self, queryset=self.filter_queryset(queryset))
         rows = list(self.paginate_queryset(queryset).values_list("pk", "live_revision_id"))
         # The fields asked for are checked too (a 400 for an unknown one), so only the page
         # of a request that is answered is kept.

@@ -10,10 +10,16 @@ Replacing a token retires everything stored under it in one write (`catalog.cach
 
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Site
+
+from nexus.versioned_cache import remembered_under
+
+T = TypeVar("T")
 
 # The catalog with its stock: replaced by every change to what a product shows.
 API_VERSION_KEY = "pagecache:api-version"
@@ -37,6 +43,16 @@ CACHED_PAGE_TYPES = frozenset(label.lower() for label in settings.PAGE_CACHE_PAG
 
 def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+def listing_kept(version_keys: list[str], key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept under the tokens `version_keys` for `LISTING_CACHE_SECONDS` (counted
+    every time at 0): what a listing reads of the whole catalog that a request would otherwise
+    compute again for every page of it (its count, the vendors with products on sale)."""
+    seconds = getattr(settings, "LISTING_CACHE_SECONDS", 3600)
+    if seconds <= 0:
+        return compute()
+    return remembered_under(version_keys, key, compute, seconds)
 
 
 def digest(text: str) -> str:

@@ -10,7 +10,14 @@ from django.db.models import (
     OuterRef,
     QuerySet,
 )
+from django.utils.functional import cached_property
 
+from catalog.cache.keys import (
+    API_VERSION_KEY,
+    CATALOG_CONTENT_VERSION_KEY,
+    digest,
+    listing_kept,
+)
 from catalog.models import (
     CategoryPage,
     ProductPage,
@@ -25,6 +32,7 @@ from catalog.selectors.products import (
     product_cards,
     products_annotated,
 )
+from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
 
 
 @dataclass
@@ -134,8 +142,22 @@ class ProductListing:
     vendor_facets: list[tuple[object, int]] = field(default_factory=list)
 
 
-def _paginate(ids: list[int], *, page_number, per_page: int):
-    paginator = Paginator(ids, per_page)
+class _CountedPaginator(Paginator):
+    """A paginator whose number of objects is `count()`'s instead of the list's own count."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
+
+
+def _paginate(ids, *, page_number, per_page: int, count=None):
+    paginator = (
+        Paginator(ids, per_page) if count is None else _CountedPaginator(ids, per_page, count=count)
+    )
     try:
         page = paginator.page(page_number or 1)
     except PageNotAnInteger:
@@ -145,18 +167,50 @@ def _paginate(ids: list[int], *, page_number, per_page: int):
     return paginator, page
 
 
-def _listing_ids(*, filters: ProductFilters, base) -> tuple[list[int], list[int] | None]:
+def listing_count(*, filters: ProductFilters, count) -> int:
+    """`count()`, the number of live, public products matching `filters` (without a search
+    query), kept per filters: under the catalog's content token, or the catalog's token with
+    its stock for the in-stock filter, and the view restrictions' token. Whatever changes
+    which products a listing shows replaces one of them after it commits (a publish, an
+    unpublish, a move, a deletion, a price, a vendor, a restriction; a stock change for the
+    in-stock filter), and they are read before the rows are counted, so a count is never
+    served from before a change.
+
+    Counting a large category costs a check of every product in it (11,108 products: about
+    20 ms on PostgreSQL, where its page of ids costs 2 ms), the same for each of its pages."""
+    shown = (
+        filters.category.pk if filters.category is not None else None,
+        sorted(filters.vendor_ids),
+        str(filters.price_min),
+        str(filters.price_max),
+        filters.in_stock,
+    )
+    version_keys = [
+        API_VERSION_KEY if filters.in_stock else CATALOG_CONTENT_VERSION_KEY,
+        VIEW_RESTRICTIONS_VERSION_KEY,
+    ]
+    key = f"catalog:listing-count:{digest(repr(shown))}"
+    return listing_kept(version_keys, key, count)
+
+
+def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int], list[int] | None]:
+    """The ids of the products matching `filters`, in listing order, and the search's ids.
+
+    Ordered by relevance, the ids are a list (the search ranked at most SEARCH_MAX_RESULTS of
+    them); otherwise a queryset of ids, so that a page of the listing is counted and read in
+    the database (a count and one page of ids) instead of reading every matching id."""
     ordering = filters.ordering or ("relevance" if filters.query else "newest")
     search_ids = (
         product_search_ids(query=filters.query, ranked=ordering == "relevance")
         if filters.query
         else None
     )
-    qs = products_filter(filters=filters, queryset=base, search_ids=search_ids)
-    ids = list(qs.values_list("pk", flat=True))
+    ids = products_filter(filters=filters, queryset=base, search_ids=search_ids).values_list(
+        "pk", flat=True
+    )
     if ordering == "relevance" and search_ids is not None:
         rank = {pk: position for position, pk in enumerate(search_ids)}
-        ids.sort(key=rank.__getitem__)
+        return sorted(ids, key=rank.__getitem__), search_ids
     return ids, search_ids
 
 
@@ -167,7 +221,7 @@ def product_listing_ids(*, filters: ProductFilters) -> list[int]:
     The listing page and the GraphQL products connection both page through this list, so they
     agree on what matches and in which order."""
     ids, _ = _listing_ids(filters=filters, base=live_products())
-    return ids
+    return list(ids)
 
 
 def product_listing(
@@ -188,13 +242,17 @@ def product_listing(
         filters = replace(filters, category=category)
     base = live_products()  # evaluated once: `public` reads the restricted sections
     ids, search_ids = _listing_ids(filters=filters, base=base)
-    paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
+    count = None
+    if not filters.query:
+        count = lambda: listing_count(filters=filters, count=ids.count)  # noqa: E731
+    paginator, page = _paginate(ids, page_number=page_number, per_page=per_page, count=count)
+    page_ids = page.object_list = list(page.object_list)
     listing = ProductListing(
         # The ids are already filtered to live, public products.
-        products=product_cards(page_ids=list(page.object_list), queryset=ProductPage.objects.all()),
+        products=product_cards(page_ids=page_ids, queryset=ProductPage.objects.all()),
         page=page,
         paginator=paginator,
-        total=len(ids),
+        total=paginator.count,
     )
     if with_facets:
         listing.category_facets = _category_facets(

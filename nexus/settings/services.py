@@ -32,6 +32,10 @@ else:
 # Anonymous page cache (nexus/cache.py): seconds an entry lives at most; 0 turns it off.
 # Entries are invalidated on change (catalog/cache.py); the lifetime is only a safety net.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Counts of product listings (category pages, API v2) and the vendors that have products on
+# sale, kept under the catalog's version tokens (catalog.cache.keys.listing_kept): seconds at
+# most; 0 counts every time.
+LISTING_CACHE_SECONDS = env.int("LISTING_CACHE_SECONDS", default=3600)
 # Page types whose anonymous responses the page cache keeps (catalog.cache). Named here, where
 # every app is known, because the catalog may not name the home or vendors apps.
 PAGE_CACHE_PAGE_TYPES = [

@@ -29,6 +29,8 @@ WAGTAILAPI_BASE_URL = None
 # The anonymous page cache is off unless a test turns it on (the cache tests do): other tests
 # change rows directly, without the commits that invalidate it.
 PAGE_CACHE_SECONDS = 0
+# Listing counts likewise (the listing tests turn them on).
+LISTING_CACHE_SECONDS = 0
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
