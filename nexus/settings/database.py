@@ -8,6 +8,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# On PostgreSQL the hot reads of every request are prepared statements (`nexus.prepared`); off
+# for a connection pooler that does not keep a session's statements (PgBouncer, transactions).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 # MariaDB >= 10.6 or MySQL >= 8.0 (DATABASE_URL=mysql://user:password@host:3306/nexus, driver
