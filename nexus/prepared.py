@@ -91,7 +91,7 @@ class PreparedQuery:
                 cursor.execute(statement.execute, [values[name] for name in statement.names])
             fetched = cursor.fetchall()
         if not converters:
-            return fetched
+            return list(fetched)  # MySQLdb's is a tuple
         return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
 
 
