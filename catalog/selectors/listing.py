@@ -33,6 +33,7 @@ from catalog.selectors.products import (
     products_annotated,
 )
 from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
+from nexus.page_restrictions import restricted_sections
 
 
 @dataclass
@@ -205,6 +206,8 @@ def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int]
         if filters.query
         else None
     )
+    if ordering == "relevance" and search_ids is not None and not _narrows_a_search(filters):
+        return list(search_ids), search_ids
     ids = products_filter(filters=filters, queryset=base, search_ids=search_ids).values_list(
         "pk", flat=True
     )
@@ -214,9 +217,25 @@ def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int]
     return ids, search_ids
 
 
+def _narrows_a_search(filters: ProductFilters) -> bool:
+    """Whether the listing of a search can leave out some of its results: a filter, or a
+    view restriction (`live_products` leaves out restricted sections). Without either, the
+    search's results, live products in relevance order, are the listing, with no query of
+    their own."""
+    return bool(
+        filters.category is not None
+        or filters.vendor_ids
+        or filters.price_min is not None
+        or filters.price_max is not None
+        or filters.in_stock
+        or restricted_sections()
+    )
+
+
 def product_listing_ids(*, filters: ProductFilters) -> list[int]:
     """Ids of every live, public product matching `filters`, in listing order (relevance by
-    default with a search query, else newest first). Two queries (four with a search).
+    default with a search query, else newest first). One query; a search's two, and one more
+    when a filter or a view restriction may leave some of its results out.
 
     The listing page and the GraphQL products connection both page through this list, so they
     agree on what matches and in which order."""
@@ -255,22 +274,30 @@ def product_listing(
         total=paginator.count,
     )
     if with_facets:
-        listing.category_facets = _category_facets(
-            products_filter(
-                filters=filters, queryset=base, search_ids=search_ids, skip=("category",)
-            )
-        )
-        listing.vendor_facets = _vendor_facets(
-            products_filter(filters=filters, queryset=base, search_ids=search_ids, skip=("vendor",))
-        )
+        facet_base = {"filters": filters, "ids": ids, "base": base, "search_ids": search_ids}
+        listing.category_facets = _category_facets(_facet_products(skip="category", **facet_base))
+        listing.vendor_facets = _vendor_facets(_facet_products(skip="vendor", **facet_base))
     return listing
 
 
-def _category_facets(products: QuerySet[ProductPage]) -> list[tuple[CategoryPage, int]]:
-    """Live categories with the number of `products` linked directly to them."""
+def _facet_products(*, skip: str, filters: ProductFilters, ids, base, search_ids):
+    """The products a facet counts: the listing under every filter but the facet's own. When
+    that filter is not set and the listing's ids are a list (a search by relevance, at most
+    SEARCH_MAX_RESULTS), they are those products: their ids, counted as they are instead of
+    filtering the catalog again."""
+    own_filter = filters.category if skip == "category" else filters.vendor_ids
+    if isinstance(ids, list) and not own_filter:
+        return ids
+    return products_filter(filters=filters, queryset=base, search_ids=search_ids, skip=(skip,))
+
+
+def _category_facets(products: QuerySet[ProductPage] | list[int]) -> list[tuple[CategoryPage, int]]:
+    """Live categories with the number of `products` (or of the products of these ids) linked
+    directly to them."""
     through = ProductPage.categories.through
+    ids = products if isinstance(products, list) else products.order_by().values("pk")
     counts = dict(
-        through.objects.filter(productpage_id__in=products.order_by().values("pk"))
+        through.objects.filter(productpage_id__in=ids)
         .values("categorypage_id")
         .annotate(count=Count("productpage_id", distinct=True))
         .values_list("categorypage_id", "count")
@@ -279,7 +306,9 @@ def _category_facets(products: QuerySet[ProductPage]) -> list[tuple[CategoryPage
     return [(category, counts[category.pk]) for category in categories]
 
 
-def _vendor_facets(products: QuerySet[ProductPage]) -> list[tuple[object, int]]:
+def _vendor_facets(products: QuerySet[ProductPage] | list[int]) -> list[tuple[object, int]]:
+    if isinstance(products, list):
+        products = ProductPage.objects.filter(pk__in=products)
     vendor_model = ProductPage.vendor_model()
     counts = dict(
         products.order_by()

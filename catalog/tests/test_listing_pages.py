@@ -4,6 +4,7 @@ with products on sale) is kept under the catalog's tokens, so that every change 
 shows is in the very next answer."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -209,6 +210,61 @@ def test_vendor_choices_follow_publishing(
     html = client.get(categories.clothing.url).content.decode()
     assert "Zeta Goods" not in html
     assert len(_vendor_choices(client, categories.clothing.url)) == 1
+
+
+def _facets(response) -> list[tuple[str, str]]:
+    html = response.content.decode()
+    return re.findall(r'=\d+">([^<]+)</a> <span class="facet-count">\((\d+)\)', html)
+
+
+@pytest.mark.search
+def test_a_plain_search_lists_its_results_as_a_filtered_search_does(client, vendor, categories):
+    other = make_vendor(name="Bolt Kitchenware")
+    make_product(vendor=other, title="Enamel Mug", categories=[categories.kitchen])
+    make_product(vendor=other, title="Mug Mug Mug", categories=[categories.kitchen])
+    make_product(vendor=vendor, title="Travel Mug", categories=[categories.jackets])
+    make_product(vendor=vendor, title="Rain Jacket", categories=[categories.jackets])
+    client.get("/search/?q=mug")  # what a process or a shop reads once
+    # price_min=0 leaves nothing out, but is a filter: that listing is read from the catalog.
+    with CaptureQueriesContext(connection) as plain_queries:
+        plain = client.get("/search/?q=mug")
+    with CaptureQueriesContext(connection) as filtered_queries:
+        filtered = client.get("/search/?q=mug&price_min=0")
+
+    assert product_titles(plain) == product_titles(filtered)
+    assert sorted(product_titles(plain)) == ["Enamel Mug", "Mug Mug Mug", "Travel Mug"]
+    assert _facets(plain) == _facets(filtered)
+    assert sorted(_facets(plain)) == [
+        (vendor.name, "1"),
+        ("Bolt Kitchenware", "2"),
+        ("Jackets", "1"),
+        ("Kitchen", "2"),
+    ]
+    # The plain search's results are its listing: no query of their own.
+    assert len(plain_queries) == len(filtered_queries) - 1
+
+
+@pytest.mark.search
+def test_a_search_leaves_out_a_product_made_private(
+    client, vendor, categories, django_capture_on_commit_callbacks
+):
+    mug = make_product(vendor=vendor, title="Enamel Mug", categories=[categories.kitchen])
+    assert product_titles(client.get("/search/?q=mug")) == ["Enamel Mug"]
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=mug, restriction_type=PageViewRestriction.LOGIN)
+
+    assert product_titles(client.get("/search/?q=mug")) == []
+
+
+def test_a_search_for_a_sku_has_an_index_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("MariaDB/MySQL compare SKUs by LIKE, served by the unique index on sku")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_variant_sku_upper'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "upper((sku)::text)" in definition
 
 
 API = "/api/v2/pages/?type=catalog.ProductPage&fields=title&limit=10"

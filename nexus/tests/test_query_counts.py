@@ -82,5 +82,7 @@ PRODUCT_FIRST, PRODUCT_AGAIN = 23, 3
 # ids are kept under the catalog's tokens, so that pages of a large category neither count it
 # nor search every vendor's products again (bench/scale.py).
 CATEGORY_FIRST, CATEGORY_AGAIN, CATEGORY_FILTERED = 24, 3, 9
-SEARCH_NEW, SEARCH_AGAIN = 14, 2
+# A plain search (no filter, no view restriction) lists its results as the search found them,
+# live products in relevance order, instead of reading them from the catalog again.
+SEARCH_NEW, SEARCH_AGAIN = 13, 2
 API_FIRST, API_PERSONAL = 12, 0
