@@ -256,15 +256,38 @@ def test_a_search_leaves_out_a_product_made_private(
     assert product_titles(client.get("/search/?q=mug")) == []
 
 
-def test_a_search_for_a_sku_has_an_index_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("MariaDB/MySQL compare SKUs by LIKE, served by the unique index on sku")
+def test_a_whole_sku_and_the_search_join_are_looked_up_through_indexes():
+    postgresql_indexes = {
+        "catalog_variant_sku_upper": "upper((sku)::text)",
+        "catalog_product_search_join": "((page_ptr_id)::character varying(50))",
+    }
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalog_variant_sku_upper'"
+        variant_constraints = connection.introspection.get_constraints(
+            cursor, "catalog_productvariant"
         )
-        (definition,) = cursor.fetchone()
-    assert "upper((sku)::text)" in definition
+        product_constraints = connection.introspection.get_constraints(
+            cursor, "catalog_productpage"
+        )
+        definitions = {}
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+                [tuple(postgresql_indexes)],
+            )
+            definitions = dict(cursor.fetchall())
+    # Everywhere the unique index on the SKU (MariaDB/MySQL compare a whole SKU with LIKE
+    # under a case-insensitive collation, which it serves).
+    assert any(
+        constraint["columns"] == ["sku"] and constraint["unique"]
+        for constraint in variant_constraints.values()
+    )
+    if connection.vendor == "postgresql":
+        # `iexact` compares UPPER(sku); Wagtail's search joins on the id as text.
+        assert sorted(definitions) == sorted(postgresql_indexes)
+        for name, expression in postgresql_indexes.items():
+            assert expression in definitions[name], definitions[name]
+    else:
+        assert not set(postgresql_indexes) & (set(variant_constraints) | set(product_constraints))
 
 
 API = "/api/v2/pages/?type=catalog.ProductPage&fields=title&limit=10"
