@@ -98,7 +98,9 @@ def test_on_postgresql_a_query_is_a_statement_prepared_once_per_session(settings
     assert queries[0]["sql"].startswith("SELECT")
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the flush after it must not leave the
+# rows that migrations make (content types, Wagtail's root page) for the next one to re-insert.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_prepared_statement_outlives_a_rollback_and_is_prepared_again_in_a_new_session():
     shopper = UserFactory()
     cart = Cart.objects.create(user=shopper)
