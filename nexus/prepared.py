@@ -123,7 +123,7 @@ class _ServerStatement:
 
 def _server_statement(name: str, connection, sql: str, slots: list) -> _ServerStatement:
     numbers: dict[str, int] = {}
-    pieces, remaining = [], iter(slots)
+    remaining = iter(slots)
 
     def replace(match) -> str:
         if match.group() == "%%":
@@ -134,12 +134,12 @@ def _server_statement(name: str, connection, sql: str, slots: list) -> _ServerSt
         numbers.setdefault(slot_name, len(numbers) + 1)
         return f"${numbers[slot_name]}"
 
-    pieces.append(_PLACEHOLDERS.sub(replace, sql))
+    prepared = _PLACEHOLDERS.sub(replace, sql)
     arguments = f"({', '.join(['%s'] * len(numbers))})" if numbers else ""
     # The SQL as a comment, its percent signs doubled so that it reaches the log as written.
     execute = f"EXECUTE {name}{arguments} /* {sql.replace('%', '%%')} */"
     return _ServerStatement(
-        prepare=f"PREPARE {name} AS {pieces[0]}",
+        prepare=f"PREPARE {name} AS {prepared}",
         execute=execute,
         names=list(numbers),
         sessions=weakref.WeakSet(),
