@@ -33,15 +33,14 @@ from rest_framework.renderers import JSONRenderer
 from catalog import selectors
 from catalog.api.absolute import base_url
 from catalog.cache import (
-    API_VERSION_KEY,
     CATALOG_CONTENT_VERSION_KEY,
     listing_kept,
+    listing_version_keys,
     page_cache_seconds,
     product_stock_version_key,
 )
 from catalog.models import ProductPage
 from nexus.page_restrictions import SECTIONS_KEY as RESTRICTED_SECTIONS_KEY
-from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
 from nexus.versioned_cache import current, remembered_each
 
 logger = logging.getLogger(__name__)
@@ -175,13 +174,7 @@ def listing_page(*, view, compute: Callable[[], tuple[int, list]]) -> tuple[int,
 
 
 def _listing_version_keys(request) -> list[str]:
-    """The tokens what a product listing answers is kept under: the catalog's content token,
-    or the catalog's token with its stock for an in-stock filter; and the view restrictions'."""
-    depends_on_stock = "in_stock" in request.GET
-    return [
-        API_VERSION_KEY if depends_on_stock else CATALOG_CONTENT_VERSION_KEY,
-        VIEW_RESTRICTIONS_VERSION_KEY,
-    ]
+    return listing_version_keys(in_stock="in_stock" in request.GET)
 
 
 # Parameters that choose which part of a listing is shown, not what it counts.

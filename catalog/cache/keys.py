@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Site
 
+from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
 from nexus.versioned_cache import remembered_under
 
 T = TypeVar("T")
@@ -43,6 +44,16 @@ CACHED_PAGE_TYPES = frozenset(label.lower() for label in settings.PAGE_CACHE_PAG
 
 def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+def listing_version_keys(*, in_stock: bool) -> list[str]:
+    """The tokens what a product listing shows of the whole catalog (its count, its page of
+    ids) is kept under: the catalog's content token, or for an in-stock filter the catalog's
+    token with its stock; and the view restrictions' token."""
+    return [
+        API_VERSION_KEY if in_stock else CATALOG_CONTENT_VERSION_KEY,
+        VIEW_RESTRICTIONS_VERSION_KEY,
+    ]
 
 
 def listing_kept(version_keys: list[str], key: str, compute: Callable[[], T]) -> T:

@@ -12,12 +12,7 @@ from django.db.models import (
 )
 from django.utils.functional import cached_property
 
-from catalog.cache.keys import (
-    API_VERSION_KEY,
-    CATALOG_CONTENT_VERSION_KEY,
-    digest,
-    listing_kept,
-)
+from catalog.cache.keys import digest, listing_kept, listing_version_keys
 from catalog.models import (
     CategoryPage,
     ProductPage,
@@ -32,7 +27,6 @@ from catalog.selectors.products import (
     product_cards,
     products_annotated,
 )
-from nexus.page_restrictions import VERSION_KEY as VIEW_RESTRICTIONS_VERSION_KEY
 from nexus.page_restrictions import restricted_sections
 
 
@@ -186,12 +180,8 @@ def listing_count(*, filters: ProductFilters, count) -> int:
         str(filters.price_max),
         filters.in_stock,
     )
-    version_keys = [
-        API_VERSION_KEY if filters.in_stock else CATALOG_CONTENT_VERSION_KEY,
-        VIEW_RESTRICTIONS_VERSION_KEY,
-    ]
     key = f"catalog:listing-count:{digest(repr(shown))}"
-    return listing_kept(version_keys, key, count)
+    return listing_kept(listing_version_keys(in_stock=filters.in_stock), key, count)
 
 
 def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int], list[int] | None]:
