@@ -5,13 +5,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
-from catalog.cache import CATALOG_CONTENT_VERSION_KEY, product_stock_version_key
 from catalog.cache.keys import digest
 from catalog.selectors import site_and_shop_settings
 from commerce.api.payloads import cart_payload
 from commerce.cart import cart_resolve
 from commerce.models import Cart
-from commerce.selectors import cart_line_keys, cart_summary, cart_with_line_keys_of_user
+from commerce.selectors import (
+    cart_line_keys,
+    cart_summary,
+    cart_version_keys,
+    cart_with_line_keys_of_user,
+)
 from nexus.versioned_cache import remembered_under
 
 CART_TOKEN_HEADER = "X-Cart-Token"
@@ -66,8 +70,8 @@ def request_cart_for_read(request) -> tuple[Cart | None, tuple | None]:
 
 def cart_read_response(request, cart: Cart | None, *, lines: tuple | None = None) -> Response:
     """`cart_response` for a read: the answer is remembered per cart, host and lines (as
-    `cart_line_keys` gives them), under the catalog's content token and the stock tokens of
-    the products in the cart (`catalog.cache`), so a change to anything it shows (a price,
+    `cart_line_keys` gives them), under the tokens `cart_version_keys` names (the catalog's
+    content token, the stock tokens of the products in the cart), so a change to anything it shows (a price,
     title, URL, vendor, shipping rate, currency, view restriction or stock) is in the next
     read, and a changed line makes another key. A hit costs a two-table query and one cache
     round trip instead of pricing the cart. `lines`: the cart's line keys when the caller
@@ -76,9 +80,8 @@ def cart_read_response(request, cart: Cart | None, *, lines: tuple | None = None
         return cart_response(request, cart)
     if lines is None:
         lines = cart_line_keys(cart=cart)
-    products = sorted({product_id for *_line, product_id in lines})
     payload = remembered_under(
-        [CATALOG_CONTENT_VERSION_KEY, *map(product_stock_version_key, products)],
+        cart_version_keys(lines=lines),
         f"cart:answer:{cart.pk}:{digest(f'{request.get_host()}|{lines}')}",
         lambda: _cart_payload(request, cart),
         CART_ANSWER_SECONDS,

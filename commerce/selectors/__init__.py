@@ -19,6 +19,7 @@ from commerce.selectors.cart import (
     cart_line_keys,
     cart_of_user,
     cart_summary,
+    cart_version_keys,
     cart_with_line_keys_of_user,
 )
 from commerce.selectors.orders import (
@@ -48,6 +49,7 @@ __all__ = [
     "cart_line_keys",
     "cart_of_user",
     "cart_summary",
+    "cart_version_keys",
     "cart_with_line_keys_of_user",
     "live_product_ids",
     "order_details_load",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Sum
 
+from catalog.cache import CATALOG_CONTENT_VERSION_KEY, product_stock_version_key
 from catalog.models import Availability, ProductVariant, availability_for
 from catalog.money import money
 from catalog.selectors import shop_currency
@@ -72,6 +73,14 @@ def cart_line_keys(*, cart: Cart) -> tuple[tuple[int, int, int, int], ...]:
     """The cart's lines as (id, variant id, quantity, product id), in id order: one query
     on two tables, what an answer remembered for the cart is keyed by."""
     return tuple(tuple(row) for row in _CART_LINE_KEYS.rows(cart_id=cart.pk))
+
+
+def cart_version_keys(*, lines: tuple[tuple[int, int, int, int], ...]) -> list[str]:
+    """The tokens an answer showing the cart whose `cart_line_keys` are `lines` may be kept
+    under: the catalog's content token (every change to a price, title, URL, vendor, shipping
+    rate, currency or view restriction replaces it) and the stock tokens of its products."""
+    products = sorted({product_id for *_line, product_id in lines})
+    return [CATALOG_CONTENT_VERSION_KEY, *map(product_stock_version_key, products)]
 
 
 _LINE_KEY_LOOKUPS = ("lines__pk", "lines__variant_id", "lines__quantity", "lines__variant__page_id")
