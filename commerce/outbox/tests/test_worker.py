@@ -200,21 +200,26 @@ def worker(server_database, broker_url, celery_queue, tmp_path):
 
 @contextmanager
 def broker_unreachable():
-    """Point the test process's Celery app at a port nobody listens on."""
+    """Point the test process's publishing at a port nobody listens on.
+
+    Celery reads `broker_url` from the environment (CELERY_BROKER_URL) before its own setting,
+    so the URL it publishes to is changed through `broker_write_url`, and checked."""
     from nexus.celery import app
 
     def reset_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
-    previous = app.conf.broker_url
-    app.conf.broker_url = "amqp://guest:guest@127.0.0.1:1//"
+    previous = app.conf.get("broker_write_url")
+    app.conf.broker_write_url = "amqp://guest:guest@127.0.0.1:1//"
     reset_pools()
     try:
+        assert app.connection_for_write().port == 1
         yield
     finally:
-        app.conf.broker_url = previous
+        app.conf.broker_write_url = previous
         reset_pools()
+    assert app.connection_for_write().port != 1
 
 
 def pay(order):
