@@ -7,6 +7,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     QuerySet,
 )
@@ -27,6 +28,7 @@ from catalog.selectors.products import (
     product_cards,
     products_annotated,
 )
+from nexus.lookups import IdIn
 from nexus.page_restrictions import restricted_sections
 
 
@@ -93,7 +95,7 @@ def products_filter(
     out (used for facet counts)."""
     qs = products_annotated(queryset if queryset is not None else live_products())
     if search_ids is not None:
-        qs = qs.filter(pk__in=search_ids)
+        qs = qs.filter(IdIn(F("pk"), search_ids))
     if filters.category is not None and "category" not in skip:
         through = ProductPage.categories.through
         qs = qs.filter(
@@ -285,10 +287,12 @@ def _category_facets(products: QuerySet[ProductPage] | list[int]) -> list[tuple[
     """Live categories with the number of `products` (or of the products of these ids) linked
     directly to them."""
     through = ProductPage.categories.through
-    ids = products if isinstance(products, list) else products.order_by().values("pk")
+    if isinstance(products, list):
+        linked = through.objects.filter(IdIn(F("productpage_id"), products))
+    else:
+        linked = through.objects.filter(productpage_id__in=products.order_by().values("pk"))
     counts = dict(
-        through.objects.filter(productpage_id__in=ids)
-        .values("categorypage_id")
+        linked.values("categorypage_id")
         .annotate(count=Count("productpage_id", distinct=True))
         .values_list("categorypage_id", "count")
     )
@@ -298,7 +302,7 @@ def _category_facets(products: QuerySet[ProductPage] | list[int]) -> list[tuple[
 
 def _vendor_facets(products: QuerySet[ProductPage] | list[int]) -> list[tuple[object, int]]:
     if isinstance(products, list):
-        products = ProductPage.objects.filter(pk__in=products)
+        products = ProductPage.objects.filter(IdIn(F("pk"), products))
     vendor_model = ProductPage.vendor_model()
     counts = dict(
         products.order_by()

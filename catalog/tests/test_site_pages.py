@@ -216,6 +216,26 @@ def test_search_result_ids_are_the_results_in_their_order(shop, ranked):
     assert search_result_ids(results[:2]) == ids[:2]
 
 
+@pytest.mark.search
+def test_the_ranked_search_computes_its_query_once_on_postgresql(settings, shop):
+    """PostgreSQL computes `to_tsquery()` again for every match it ranks unless the text search
+    configuration is named: then the query is a constant, planned once. The shop names it
+    (SEARCH_CONFIG), for indexing and searching alike."""
+    make_product(vendor=shop.other, title="Leather Gloves")
+    results = ProductPage.objects.live().only("id").search("gloves", order_by_relevance=True)
+    ranked = results[:1000]
+
+    assert search_result_ids(ranked)  # stemmed: "gloves" finds the indexed "glove"
+    config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG")
+    if connection.vendor == "postgresql":
+        assert config == "english"
+        plan = ranked.get_queryset().values_list("pk").explain(verbose=True)
+        assert "'''glove'''::tsquery" in plan, plan
+        assert "to_tsquery" not in plan, plan
+    else:
+        assert config is None
+
+
 def test_search_page_with_bad_filters_answers_200_with_messages(client, shop):
     response = client.get("/search/?price_max=-3&category=999999")
 

@@ -1,8 +1,10 @@
 """Wagtail: the site's address, search, images and documents, the frontend cache."""
 
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
-from nexus.settings.database import IS_MYSQL
+from nexus.settings.database import IS_MYSQL, IS_POSTGRES
 from nexus.settings.environment import env
 
 WAGTAIL_SITE_NAME = "Nexus"
@@ -19,6 +21,18 @@ WAGTAILAPI_BASE_URL = SITE_URL or None
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if IS_POSTGRES:
+    # The text search configuration (the language whose words and stems are indexed) is named,
+    # not left to the server's default_text_search_config: a search's query is then a
+    # constant PostgreSQL computes once, where to_tsquery() without one is computed again for
+    # every match it ranks (at 6,763 matches, half of the search's time).
+    SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english").strip()
+    if not re.fullmatch(r"([A-Za-z_]\w*\.)?[A-Za-z_]\w*", SEARCH_CONFIG):
+        raise ImproperlyConfigured(
+            "SEARCH_CONFIG must name a PostgreSQL text search configuration, such as english or "
+            f"german (psql: \\dF lists them), not {SEARCH_CONFIG!r}."
+        )
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = SEARCH_CONFIG
 if IS_MYSQL:
     # The same backend, asked only for words InnoDB's full-text index holds.
     WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "nexus.mysql_search"

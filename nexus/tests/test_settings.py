@@ -151,3 +151,13 @@ def test_real_redis_cache_round_trips(redis_url, settings):
     assert cache.get("nexus-test:round-trip") == {"price": "12.50"}
     cache.delete("nexus-test:round-trip")
     assert cache.get("nexus-test:round-trip") is None
+
+
+@pytest.mark.parametrize("value", ["", "english; drop table x", "'english'"])
+def test_a_search_config_that_names_no_configuration_is_refused_at_start(value):
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://nexus@127.0.0.1:5432/nexus"}
+    result = _manage("check", env={**env, "SEARCH_CONFIG": value})
+
+    assert result.returncode != 0
+    assert "SEARCH_CONFIG must name a PostgreSQL text search configuration" in result.stderr
+    assert _manage("check", env={**env, "SEARCH_CONFIG": "pg_catalog.german"}).returncode == 0
