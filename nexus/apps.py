@@ -6,6 +6,6 @@ class NexusConfig(AppConfig):
     verbose_name = "Nexus"
 
     def ready(self):
-        from nexus import page_restrictions
+        from nexus import checks, page_restrictions  # noqa: F401 - checks registers them
 
         page_restrictions.connect()

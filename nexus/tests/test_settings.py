@@ -37,10 +37,24 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_check_deploy_is_clean():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/1"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_check_deploy_warns_of_a_cache_each_process_keeps_for_itself():
+    env = {**PRODUCTION_ENV, "REDIS_URL": ""}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "(nexus.W001) The cache is kept in each process's memory" in output
+    assert "Set REDIS_URL to a Redis server shared by every process" in output
+    assert output.count("(nexus.W001)") == 1
+    # A shared cache answers the warning; nothing else is left.
+    assert "System check identified 1 issue " in output
 
 
 def test_production_keeps_database_connections():
