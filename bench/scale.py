@@ -15,8 +15,9 @@ What it does, in order:
    requests each figure `--runs` times through Django's test client and takes the median:
    the busiest category page (list, second page), the same page filtered (in stock, a price
    ceiling, price ordering), a search for a word of the generated titles, and the API v2
-   product list filtered the same way; `EXPLAIN ANALYZE` of each figure's slowest query is
-   kept, and any sequential scan on a table of the catalog is reported;
+   product list and the GraphQL products connection filtered the same way; `EXPLAIN ANALYZE`
+   of each figure's slowest query is kept, and any sequential scan on a table of the catalog
+   is reported;
 3. grows the catalog to the next size with the same command (generated products are added,
    the same categories fill up), times it, and measures again;
 4. prints each figure's p50 per size, the ratio of the largest to the smallest (the target is
@@ -51,6 +52,7 @@ from load import (
 # prints the medians, query counts and the plan of each figure's slowest query as one JSON line.
 MEASURE = r"""
 import json, statistics, time
+from urllib.parse import urlencode
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
@@ -72,6 +74,11 @@ figures = {
         f"/api/v2/pages/?type=catalog.ProductPage&limit=20&in_stock=true&price_max=60"
         f"&ordering=price_asc&category={category.pk}"
     ),
+    # The same through GraphQL (a query sent with GET, as a headless frontend may).
+    "GraphQL products, filtered": "/graphql/?" + urlencode({"query": (
+        "{ products(filter: {category: %d, inStock: true, priceMax: \"60\", ordering: PRICE_ASC}, "
+        "first: 20) { totalCount edges { node { title fromPrice availability } } } }" % category.pk
+    )}),
 }
 # The noun of generated product 1 ("Adjective Noun 1"): about one title in twenty has it.
 word = WORD or ProductPage.objects.live().filter(title__endswith=" 1").first().title.split()[1]
@@ -83,6 +90,7 @@ for name, url in figures.items():
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        assert b'"errors"' not in response.content, (url, response.content)
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()

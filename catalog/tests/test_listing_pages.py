@@ -316,6 +316,51 @@ def test_the_api_pages_a_category_in_order_with_a_kept_count(
     assert answer["items"][0]["title"] == "Fresh Coat"
 
 
+GRAPHQL_PRODUCTS = """query($filter: ProductFilter, $after: String) {
+  products(filter: $filter, first: 12, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } }"""
+
+
+def _graphql_products(client, filters: dict, after=None) -> tuple[dict, list[str]]:
+    """The products connection's answer and the SQL of the queries that read its ids."""
+    body = {"query": GRAPHQL_PRODUCTS, "variables": {"filter": filters, "after": after}}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/graphql/", body, content_type="application/json")
+    assert response.status_code == 200 and "errors" not in response.json(), response.content
+    quote = connection.ops.quote_name
+    ids = f"SELECT {quote('catalog_productpage')}.{quote('page_ptr_id')}"
+    reads = [query["sql"] for query in queries if query["sql"].startswith(ids)]
+    return response.json()["data"]["products"], reads
+
+
+def test_graphql_pages_a_category_in_the_database_with_a_kept_count(
+    client, categories, many, listing_cache, django_capture_on_commit_callbacks
+):
+    filters = {"category": categories.clothing.pk, "ordering": "PRICE_ASC"}
+    first, first_reads = _graphql_products(client, filters)
+    rest, rest_reads = _graphql_products(client, filters, after=first["pageInfo"]["endCursor"])
+    last, _ = _graphql_products(client, filters, after=rest["pageInfo"]["endCursor"])
+
+    pages = [first, rest, last]
+    assert [page["totalCount"] for page in pages] == [30, 30, 30]
+    assert [edge["node"]["title"] for page in pages for edge in page["edges"]] == _expected(
+        many, "price_asc"
+    )
+    assert [page["pageInfo"]["hasNextPage"] for page in pages] == [True, True, False]
+    # One page of ids read, counted once: the second page reads its 12 ids and no count.
+    assert first_reads[-1].endswith("LIMIT 12"), first_reads
+    assert rest_reads[-1].endswith("LIMIT 12 OFFSET 12"), rest_reads
+    assert [sql for sql in rest_reads if "COUNT(" in sql] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(
+            vendor=many[0].vendor, title="Cheap Socks", price="1.00", categories=[categories.shirts]
+        )
+    fresh, _ = _graphql_products(client, filters)
+    assert fresh["totalCount"] == 31
+    assert fresh["edges"][0]["node"]["title"] == "Cheap Socks"
+
+
 def test_the_api_in_stock_count_follows_every_stock_change(
     client, categories, many, listing_cache, django_capture_on_commit_callbacks
 ):
