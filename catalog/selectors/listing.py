@@ -197,13 +197,14 @@ def listing_count(*, filters: ProductFilters, count) -> int:
     return listing_kept(listing_version_keys(in_stock=filters.in_stock), key, count)
 
 
-def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int], list[int] | None]:
+def _listing_ids(
+    *, filters: ProductFilters, base
+) -> tuple[list[int] | ListingIds, list[int] | None]:
     """The ids of the products matching `filters`, in listing order, and the search's ids.
 
     Ordered by relevance, the ids are a list (the search ranked at most SEARCH_MAX_RESULTS of
-    them); otherwise a queryset of ids, so that a page of the listing is counted and read in
-    the database (a count and one page of ids, `ListingIds`) instead of reading every matching
-    id."""
+    them); otherwise `ListingIds`, so that a page of the listing is counted and read in the
+    database (a count and one page of ids) instead of reading every matching id."""
     ordering = filters.ordering or ("relevance" if filters.query else "newest")
     search_ids = (
         product_search_ids(query=filters.query, ranked=ordering == "relevance")
@@ -218,7 +219,7 @@ def _listing_ids(*, filters: ProductFilters, base) -> tuple[QuerySet | list[int]
     if ordering == "relevance" and search_ids is not None:
         rank = {pk: position for position, pk in enumerate(search_ids)}
         return sorted(ids, key=rank.__getitem__), search_ids
-    return ids, search_ids
+    return ListingIds(ids, filters=filters), search_ids
 
 
 def _narrows_a_search(filters: ProductFilters) -> bool:
@@ -246,7 +247,7 @@ def product_listing_ids(*, filters: ProductFilters) -> list[int] | ListingIds:
     The listing page and the GraphQL products connection both page through these ids, so they
     agree on what matches and in which order."""
     ids, _ = _listing_ids(filters=filters, base=live_products())
-    return ids if isinstance(ids, list) else ListingIds(ids, filters=filters)
+    return ids
 
 
 def product_listing(
@@ -267,8 +268,7 @@ def product_listing(
         filters = replace(filters, category=category)
     base = live_products()  # evaluated once: `public` reads the restricted sections
     ids, search_ids = _listing_ids(filters=filters, base=base)
-    listed = ids if isinstance(ids, list) else ListingIds(ids, filters=filters)
-    paginator, page = _paginate(listed, page_number=page_number, per_page=per_page)
+    paginator, page = _paginate(ids, page_number=page_number, per_page=per_page)
     page_ids = page.object_list = list(page.object_list)
     listing = ProductListing(
         # The ids are already filtered to live, public products.
