@@ -14,9 +14,9 @@ name, even within the app's own dependencies: a lookup by name is an import that
 tool sees.
 
 The site package (`nexus/`) wires every app together and may import them all; the apps may use
-its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.money`, `nexus.openapi`,
-`nexus.page_restrictions`, `nexus.prepared`, `nexus.sanitize`, `nexus.throttling`,
-`nexus.versioned_cache`).
+its shared kernel only (`nexus.admin_screens`, `nexus.errors`, `nexus.lookups`, `nexus.money`,
+`nexus.openapi`, `nexus.page_restrictions`, `nexus.prepared`, `nexus.sanitize`,
+`nexus.throttling`, `nexus.versioned_cache`).
 The GraphQL interface (`graphql_api/`) is a layer on top, like the site package: it may import
 every app and no app imports it. Tests, which build data across apps, are not checked.
 """
@@ -45,6 +45,7 @@ INTERFACE_PACKAGES = frozenset({"graphql_api"})
 SHARED_KERNEL = (
     "nexus.admin_screens",
     "nexus.errors",
+    "nexus.lookups",
     "nexus.money",
     "nexus.openapi",
     "nexus.page_restrictions",
