@@ -2,7 +2,7 @@
 
 `filter(pk__in=ids)` prepares each id through the field one by one and sends a parameter per
 id: for the thousand ids of a search's results, a few milliseconds of Python for each query
-that uses them, and a statement PostgreSQL parses anew for each length of the list. `IdIn`
+that uses them. `IdIn`
 takes the ids as they are (they come from the database: a search's results, a listing's page)
 and on PostgreSQL sends them as one array parameter (`column = ANY(%s)`). Elsewhere it is the
 ORM's `IN`.

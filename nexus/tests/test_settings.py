@@ -175,3 +175,29 @@ def test_a_search_config_that_names_no_configuration_is_refused_at_start(value):
     assert result.returncode != 0
     assert "SEARCH_CONFIG must name a PostgreSQL text search configuration" in result.stderr
     assert _manage("check", env={**env, "SEARCH_CONFIG": "pg_catalog.german"}).returncode == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("config", ["englsh", "pg_catalog.nowhere"])
+def test_a_search_config_the_database_does_not_have_is_an_error_of_migrate(settings, config):
+    from django.db import connection
+
+    from nexus.checks import search_config_exists_check
+
+    backend = settings.WAGTAILSEARCH_BACKENDS["default"]
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {**backend, "SEARCH_CONFIG": config}}
+
+    errors = search_config_exists_check(None, databases=["default"])
+
+    if connection.vendor == "postgresql":
+        assert [error.id for error in errors] == ["nexus.E001"]
+        assert f"SEARCH_CONFIG is {config!r}" in errors[0].msg
+        # The test's transaction is still usable: the failed cast was rolled back alone.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+        settings.WAGTAILSEARCH_BACKENDS = {"default": {**backend, "SEARCH_CONFIG": "english"}}
+        assert search_config_exists_check(None, databases=["default"]) == []
+    else:
+        assert errors == []  # only PostgreSQL has text search configurations
+    assert search_config_exists_check(None, databases=None) == []
