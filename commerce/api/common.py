@@ -71,9 +71,9 @@ def request_cart_for_read(request) -> tuple[Cart | None, tuple | None]:
 def cart_read_response(request, cart: Cart | None, *, lines: tuple | None = None) -> Response:
     """`cart_response` for a read: the answer is remembered per cart, host and lines (as
     `cart_line_keys` gives them), under the tokens `cart_version_keys` names (the catalog's
-    content token, the stock tokens of the products in the cart), so a change to anything it shows (a price,
-    title, URL, vendor, shipping rate, currency, view restriction or stock) is in the next
-    read, and a changed line makes another key. A hit costs a two-table query and one cache
+    content token, the stock tokens of the products in the cart), so a change to anything it
+    shows (a price, title, URL, vendor, shipping rate, currency, view restriction or stock) is
+    in the next read, and a changed line makes another key. A hit costs a two-table query and one cache
     round trip instead of pricing the cart. `lines`: the cart's line keys when the caller
     read them with the cart (`request_cart_for_read`)."""
     if cart is None:
