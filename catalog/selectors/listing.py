@@ -163,6 +163,10 @@ class ListingIds(Sequence):
             return list(self._ids[index])
         return self._ids[index]
 
+    def __iter__(self):
+        # All the ids in one query (a Sequence would otherwise read them one index at a time).
+        return iter(self._ids)
+
 
 def _paginate(ids, *, page_number, per_page: int):
     paginator = Paginator(ids, per_page)

@@ -16,6 +16,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from catalog import inventory
 from catalog.models import ProductListingPrice, ProductPage
+from catalog.selectors.listing import ProductFilters, product_listing_ids
 from catalog.tests.factories import make_product
 from catalog.tests.test_site_pages import product_titles
 from vendors.tests.factories import make_vendor
@@ -359,6 +360,45 @@ def test_graphql_pages_a_category_in_the_database_with_a_kept_count(
     fresh, _ = _graphql_products(client, filters)
     assert fresh["totalCount"] == 31
     assert fresh["edges"][0]["node"]["title"] == "Cheap Socks"
+
+
+def test_the_ids_of_a_listing_are_counted_sliced_and_read_whole_in_one_query_each(categories, many):
+    ids = product_listing_ids(
+        filters=ProductFilters(category=categories.clothing, ordering="price_desc")
+    )
+    expected = [ProductPage.objects.get(title=title).pk for title in _expected(many, "price_desc")]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert len(ids) == 30
+    assert len(queries) == 1 and "COUNT(" in queries[0]["sql"]
+    with CaptureQueriesContext(connection) as queries:
+        assert ids[24:30] == expected[24:30]
+        assert ids[3] == expected[3]
+    assert len(queries) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert list(ids) == expected
+    assert len(queries) == 1
+
+
+@pytest.mark.search
+def test_a_search_gives_its_ids_to_its_facets_as_one_parameter_on_postgresql(
+    client, vendor, categories
+):
+    for number in range(3):
+        make_product(
+            vendor=vendor, title=f"Stoneware Mug {number}", categories=[categories.kitchen]
+        )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/?q=mug")
+    assert sorted(product_titles(response)) == [f"Stoneware Mug {n}" for n in range(3)]
+    facets = [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+
+    assert len(facets) == 2  # categories, vendors
+    for sql in facets:
+        if connection.vendor == "postgresql":
+            assert " = ANY(" in sql and " IN (" not in sql, sql
+        else:
+            assert " IN (" in sql and "ANY" not in sql, sql
 
 
 def test_the_api_in_stock_count_follows_every_stock_change(
